@@ -1,0 +1,30 @@
+# Runnel: `make run` starts a server with the embedded defaults, `make test` runs every test.
+
+GO      ?= go
+BIN     := bin/runnel
+VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
+LDFLAGS := -X main.version=$(VERSION)
+
+.PHONY: all build run test fmt vet clean
+
+all: build
+
+build:
+	$(GO) build -ldflags "$(LDFLAGS)" -o $(BIN) ./cmd/runnel
+
+run: build
+	./$(BIN) serve
+
+# vet first: it is fast and its failures are cheaper to read than a test run's.
+test: vet
+	$(GO) test -count=1 ./...
+
+fmt:
+	$(GO) fmt ./...
+
+vet:
+	$(GO) vet ./...
+
+# Leaves ./runnel-data alone: that is the database `make run` serves, not a build product.
+clean:
+	rm -rf bin
