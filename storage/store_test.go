@@ -4,16 +4,19 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"log/slog"
 	"strings"
 	"testing"
 )
+
+var quiet = slog.New(slog.DiscardHandler)
 
 func openTest(t testing.TB, dir string) *Store {
 	t.Helper()
 	if dir == "" {
 		dir = t.TempDir()
 	}
-	s, err := Open(dir, Options{NoSync: true, CacheSize: 8 << 20})
+	s, err := Open(dir, Options{NoSync: true, CacheSize: 8 << 20, Logger: quiet})
 	if err != nil {
 		t.Fatal(err)
 	}

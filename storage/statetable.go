@@ -1,0 +1,285 @@
+package storage
+
+import (
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/cockroachdb/pebble"
+)
+
+// DefaultStateCacheBytes is the cache budget of a StateTable created with
+// cacheBytes <= 0.
+const DefaultStateCacheBytes = 16 << 20
+
+// StateTable is a stateful operator's view of its state: a key/value table
+// with read-your-writes over the last committed epoch, a write set flushed
+// into the epoch's Batch at each barrier, and a byte-bounded cache so that
+// state larger than memory only costs Pebble reads on misses.
+//
+// Single writer: a StateTable belongs to one actor (one goroutine owns one
+// partition of the operator's state), so nothing here locks. Calling any
+// method from two goroutines at once is a data race. Different actors of
+// the same operator may share a TableID as long as their keys are disjoint
+// (the virtual-node prefix guarantees that).
+//
+// Lifecycle of a write: Put/Delete make it dirty (visible to Get and Iter
+// at once); Flush, at the barrier, copies it into the epoch's Batch and pins
+// it; when that batch's Commit returns the entry becomes an ordinary clean
+// cache entry, evictable. Pinning matters because the actor goes on
+// processing the next epoch while the coordinator commits: if a flushed
+// entry were evicted before its commit, a Get would fall through to Pebble
+// and read the previous value.
+//
+// If a Batch a StateTable flushed into is abandoned (closed, or its Commit
+// fails), the StateTable's contents no longer match the store: discard it and
+// rebuild from the store, as recovery does.
+type StateTable struct {
+	s *Store
+	t TableID
+	c cache
+
+	// dirty lists the entries with fDirty, for Flush.
+	dirty []uint32
+	// overlay lists the entries Pebble does not have yet (dirty or pinned),
+	// which MergedIter lays over a Pebble iterator. Kept sorted by key
+	// lazily: appends that arrive in order keep it sorted, others mark it
+	// unsorted and the next Iter sorts it.
+	overlay       []uint32
+	overlaySorted bool
+	// pending are the Flushes whose batches are not known to be committed,
+	// oldest first.
+	pending []pinGroup
+	gen     uint32
+	spare   []uint32 // a released group's list, reused for dirty
+
+	// openIters counts open MergedIters, which hold the value slices of
+	// overlay entries: while any is open, Put must not overwrite a value
+	// buffer in place.
+	openIters int
+
+	keyBuf       []byte
+	hits, misses uint64
+}
+
+type pinGroup struct {
+	gen  uint32
+	done *commitState
+	idxs []uint32
+}
+
+// NewStateTable returns the state table for table t whose cache holds about
+// cacheBytes (DefaultStateCacheBytes if <= 0) of clean entries. Dirty and
+// pinned entries are not bounded by it: an epoch's writes stay in memory
+// until its commit.
+func NewStateTable(s *Store, t TableID, cacheBytes int64) *StateTable {
+	checkTable(t)
+	if cacheBytes <= 0 {
+		cacheBytes = DefaultStateCacheBytes
+	}
+	return &StateTable{s: s, t: t, c: newCache(cacheBytes), overlaySorted: true}
+}
+
+// Table is the table id the state lives in.
+func (st *StateTable) Table() TableID { return st.t }
+
+// Get returns the current value of key: the uncommitted write if there is
+// one, else the committed value. The returned slice belongs to the table:
+// do not modify it, and do not use it after the next Put, Delete or Flush
+// (copy it to keep it).
+func (st *StateTable) Get(key []byte) ([]byte, bool, error) {
+	if i, ok := st.c.index[string(key)]; ok {
+		e := &st.c.entries[i]
+		e.flags |= fRef
+		st.hits++
+		if e.flags&fAbsent != 0 {
+			return nil, false, nil
+		}
+		return e.val, true, nil
+	}
+	st.misses++
+	st.keyBuf = appendKey(st.keyBuf[:0], st.t, key)
+	v, closer, err := st.s.db.Get(st.keyBuf)
+	if errors.Is(err, pebble.ErrNotFound) {
+		// Remember the absence: operators probe for keys that do not exist
+		// yet (a new group) and usually Put them right after.
+		st.insertClean(key, nil, fAbsent)
+		return nil, false, nil
+	}
+	if err != nil {
+		return nil, false, fmt.Errorf("storage: state table %d: get: %w", st.t, err)
+	}
+	i := st.insertClean(key, v, 0)
+	_ = closer.Close() // v was copied by insertClean
+	return st.c.entries[i].val, true, nil
+}
+
+func (st *StateTable) insertClean(key, val []byte, flags uint8) uint32 {
+	i := st.c.add(key, val, flags)
+	st.c.ringAdd(i)
+	if st.c.used > st.c.budget {
+		st.releasePins()
+		// Keep the entry just read out of reach of this sweep: the caller
+		// holds its value.
+		st.c.entries[i].flags |= fRef
+		st.c.evict()
+		if st.c.entries[i].flags&fLive == 0 || st.c.entries[i].key != string(key) {
+			// Evicted anyway (a tiny budget): re-add it, unbounded by the
+			// budget until the next sweep.
+			i = st.c.add(key, val, flags)
+			st.c.ringAdd(i)
+		}
+	}
+	return i
+}
+
+// Put sets key to value. It copies both.
+func (st *StateTable) Put(key, value []byte) { st.write(key, value, 0) }
+
+// Delete removes key.
+func (st *StateTable) Delete(key []byte) { st.write(key, nil, fAbsent) }
+
+func (st *StateTable) write(key, value []byte, absent uint8) {
+	i, ok := st.c.index[string(key)]
+	if !ok {
+		i = st.c.add(key, value, absent|fDirty)
+		st.markDirty(i, true)
+		if st.c.used > st.c.budget {
+			st.releasePins()
+			st.c.evict()
+		}
+		return
+	}
+	e := &st.c.entries[i]
+	if absent != 0 && e.flags&(fAbsent|fDirty|fPinned) == fAbsent {
+		return // deleting a key known to be absent from the committed state
+	}
+	switch {
+	case absent != 0:
+		st.c.used -= int64(cap(e.val))
+		e.val = nil
+	case cap(e.val) >= len(value) && st.openIters == 0:
+		e.val = e.val[:len(value)]
+		copy(e.val, value)
+	default:
+		st.c.used -= int64(cap(e.val))
+		e.val = append(make([]byte, 0, len(value)), value...)
+		st.c.used += int64(cap(e.val))
+	}
+	e.flags = e.flags&^(fAbsent|fPinned) | absent | fRef
+	if e.flags&fDirty == 0 {
+		e.flags |= fDirty
+		if e.ringPos >= 0 {
+			st.c.ringRemove(i)
+		}
+		st.markDirty(i, e.flags&fOverlay == 0)
+	}
+}
+
+// markDirty records entry i (flagged dirty) in the dirty list and, if asked,
+// the overlay.
+func (st *StateTable) markDirty(i uint32, toOverlay bool) {
+	st.dirty = append(st.dirty, i)
+	if !toOverlay {
+		return
+	}
+	e := &st.c.entries[i]
+	e.flags |= fOverlay
+	if n := len(st.overlay); n > 0 && st.overlaySorted && st.c.entries[st.overlay[n-1]].key >= e.key {
+		st.overlaySorted = false
+	}
+	st.overlay = append(st.overlay, i)
+}
+
+// DeletePrefix deletes every key that starts with prefix (an empty prefix
+// deletes the whole table). It costs a scan of those keys: each becomes a
+// point deletion.
+func (st *StateTable) DeletePrefix(prefix []byte) error {
+	it := st.Iter(prefix, PrefixEnd(prefix))
+	var keys [][]byte
+	for ok := it.First(); ok; ok = it.Next() {
+		keys = append(keys, append([]byte(nil), it.Key()...))
+	}
+	if err := it.Close(); err != nil {
+		return fmt.Errorf("storage: state table %d: delete prefix: %w", st.t, err)
+	}
+	for _, k := range keys {
+		st.Delete(k)
+	}
+	return nil
+}
+
+// Flush writes every dirty entry into b (the epoch's batch, on a barrier).
+// The entries stay cached, pinned until b's Commit returns. After Flush the
+// dirty set is empty.
+func (st *StateTable) Flush(b *Batch) {
+	st.releasePins()
+	if len(st.dirty) == 0 {
+		return
+	}
+	st.gen++
+	for _, i := range st.dirty {
+		e := &st.c.entries[i]
+		if e.flags&fAbsent != 0 {
+			b.Delete(st.t, bytesOf(e.key))
+		} else {
+			b.Put(st.t, bytesOf(e.key), e.val)
+		}
+		e.flags = e.flags&^fDirty | fPinned
+		e.pinGen = st.gen
+	}
+	st.pending = append(st.pending, pinGroup{gen: st.gen, done: b.done, idxs: st.dirty})
+	st.dirty, st.spare = st.spare[:0], nil
+}
+
+// releasePins turns the entries of committed flushes into clean cache
+// entries. It is an atomic load when nothing committed.
+func (st *StateTable) releasePins() {
+	released := false
+	for len(st.pending) > 0 && st.pending[0].done.isCommitted() {
+		g := st.pending[0]
+		for _, i := range g.idxs {
+			e := &st.c.entries[i]
+			// An entry written again after this flush is dirty or pinned by
+			// a later group; it is not clean yet.
+			if e.flags&fPinned != 0 && e.pinGen == g.gen {
+				e.flags &^= fPinned | fOverlay
+				st.c.ringAdd(i)
+				released = true
+			}
+		}
+		st.pending[0] = pinGroup{}
+		st.pending = st.pending[1:]
+		if st.spare == nil {
+			st.spare = g.idxs[:0]
+		}
+	}
+	if released {
+		st.overlay = slices.DeleteFunc(st.overlay, func(i uint32) bool {
+			return st.c.entries[i].flags&fOverlay == 0
+		})
+	}
+}
+
+// DirtyCount is the number of entries written since the last Flush.
+func (st *StateTable) DirtyCount() int { return len(st.dirty) }
+
+// CacheStats returns Get's cache hits and misses so far. Like every
+// StateTable method it must be called by the owning actor.
+func (st *StateTable) CacheStats() (hits, misses uint64) { return st.hits, st.misses }
+
+// CachedBytes is the approximate memory the table's entries take, dirty and
+// pinned ones included.
+func (st *StateTable) CachedBytes() int64 { return st.c.used }
+
+// sortedOverlay returns the overlay sorted by key.
+func (st *StateTable) sortedOverlay() []uint32 {
+	if !st.overlaySorted {
+		slices.SortFunc(st.overlay, func(a, b uint32) int {
+			return strings.Compare(st.c.entries[a].key, st.c.entries[b].key)
+		})
+		st.overlaySorted = true
+	}
+	return st.overlay
+}
