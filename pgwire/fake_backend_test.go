@@ -193,4 +193,3 @@ func numeric(s string) types.Datum {
 	}
 	return types.NewNumeric(d)
 }
-
