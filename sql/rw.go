@@ -1,0 +1,3 @@
+package sql
+
+func parseRisingWave(s *stmtText) (Statement, int, error) { return nil, 0, nil }
