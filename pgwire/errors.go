@@ -38,7 +38,8 @@ var errShutdown = pgerr.New(pgerr.AdminShutdown, "terminating connection due to 
 // stopped by a CancelRequest fails with 57014 even if the session returned a bare context error
 // (the reason travels as the context's cause).
 func queryError(ctx context.Context, err error) error {
-	if ctx.Err() == nil {
+	var fatal fatalError
+	if ctx.Err() == nil || errors.As(err, &fatal) {
 		return err
 	}
 	var cause *pgerr.Error

@@ -234,6 +234,19 @@ func TestExtendedProtocol(t *testing.T) {
 				"ErrorResponse ERROR 34000", "ReadyForQuery I"},
 		},
 		{
+			name: "failed portal cannot run again",
+			msgs: []pgproto3.FrontendMessage{
+				&pgproto3.Parse{Query: "panicrow"},
+				&pgproto3.Bind{DestinationPortal: "p"},
+				&pgproto3.Execute{Portal: "p"},
+				&pgproto3.Sync{},
+				&pgproto3.Execute{Portal: "p"},
+				&pgproto3.Sync{},
+			},
+			want: []string{"ParseComplete", "BindComplete", "DataRow 1", "ErrorResponse ERROR XX000", "ReadyForQuery I",
+				"ErrorResponse ERROR 55000", "ReadyForQuery I"},
+		},
+		{
 			name: "flush without sync",
 			msgs: []pgproto3.FrontendMessage{
 				&pgproto3.Parse{Query: "select 1"},

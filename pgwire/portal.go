@@ -4,6 +4,7 @@ import (
 	"context"
 
 	"github.com/jackc/pgx/v5/pgproto3"
+	"github.com/runnel-db/runnel/pgerr"
 	"github.com/runnel-db/runnel/types"
 )
 
@@ -30,6 +31,7 @@ type portal struct {
 	pending    types.Row
 	hasPending bool
 	done       bool
+	failed     bool
 	tag        string
 }
 
@@ -55,17 +57,28 @@ func (c *conn) runPortal(p *portal, maxRows int) error {
 		c.w.send(&pgproto3.EmptyQueryResponse{})
 		return nil
 	}
+	if p.failed {
+		return pgerr.New("55000", "portal cannot be run: it failed earlier")
+	}
 	if p.done {
-		// PostgreSQL answers a finished portal with an empty completion.
+		// A finished portal has nothing more to give; PostgreSQL answers with the completion again.
 		c.w.send(&pgproto3.CommandComplete{CommandTag: []byte(p.tag)})
 		return nil
 	}
 	c.running(p.cancel)
 	defer c.running(nil)
+	// Deferred so that a panic in the session also leaves the portal failed and its rows closed.
+	ok := false
+	defer func() {
+		if !ok {
+			p.close()
+			p.failed = true
+		}
+	}()
 	if err := c.fetch(p, maxRows); err != nil {
-		p.close()
 		return queryError(p.ctx, err)
 	}
+	ok = true
 	return nil
 }
 
