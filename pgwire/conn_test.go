@@ -198,6 +198,29 @@ func TestPsql(t *testing.T) {
 	}
 }
 
+func TestPsqlSCRAM(t *testing.T) {
+	psql, err := exec.LookPath("psql")
+	if err != nil {
+		t.Skip("psql not installed")
+	}
+	ts := startServer(t, Config{Password: "pässword"})
+	for _, tt := range []struct {
+		password string
+		ok       bool
+	}{{"pässword", true}, {"nope", false}} {
+		cmd := exec.CommandContext(testCtx(t), psql, "-h", "127.0.0.1", "-p", strconv.Itoa(ts.addr.Port), "-U", "root",
+			"dev", "-X", "-A", "-t", "-c", "select 1")
+		cmd.Env = append(cmd.Environ(), "PGPASSWORD="+tt.password, "PGCONNECT_TIMEOUT=10")
+		out, err := cmd.CombinedOutput()
+		if tt.ok && (err != nil || strings.TrimSpace(string(out)) != "1") {
+			t.Fatalf("psql with the right password: %v\n%s", err, out)
+		}
+		if !tt.ok && (err == nil || !strings.Contains(string(out), `password authentication failed for user "root"`)) {
+			t.Fatalf("psql with a wrong password: %v\n%s", err, out)
+		}
+	}
+}
+
 func waitFor(t *testing.T, cond func() bool) {
 	t.Helper()
 	deadline := time.Now().Add(5 * time.Second)

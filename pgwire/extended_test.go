@@ -303,11 +303,13 @@ func TestStartupVariants(t *testing.T) {
 		}
 		r.startup()
 	})
-	t.Run("unknown database", func(t *testing.T) {
-		_, err := pgconn.Connect(testCtx(t), strings.Replace(ts.url(""), "/dev?", "/nodb?", 1))
-		var pgErr *pgconn.PgError
-		if !errors.As(err, &pgErr) || pgErr.Code != "3D000" || pgErr.Severity != "FATAL" {
-			t.Fatalf("err = %v", err)
-		}
-	})
+	for db, code := range map[string]string{"nodb": "3D000", "panicdb": "XX000"} {
+		t.Run("session refused "+db, func(t *testing.T) {
+			_, err := pgconn.Connect(testCtx(t), strings.Replace(ts.url(""), "/dev?", "/"+db+"?", 1))
+			var pgErr *pgconn.PgError
+			if !errors.As(err, &pgErr) || pgErr.Code != code || pgErr.Severity != "FATAL" {
+				t.Fatalf("err = %v", err)
+			}
+		})
+	}
 }

@@ -35,6 +35,9 @@ func (b *fakeBackend) NewSession(ctx context.Context, s Startup, c Client) (Sess
 	if s.Database == "nodb" {
 		return nil, pgerr.New(pgerr.InvalidCatalogName, "database %q does not exist", s.Database)
 	}
+	if s.Database == "panicdb" {
+		panic("no session for you")
+	}
 	b.sessions.Add(1)
 	return &fakeSession{b: b, client: c, startup: s}, nil
 }

@@ -149,15 +149,17 @@ func (c *conn) handshake() error {
 
 	sess, err := c.srv.backend.NewSession(c.ctx, st, c)
 	if err != nil {
-		return fmt.Errorf("new session: %w", err)
+		// pgerr.As so that even a plain error reaches the client (as XX000) before we hang up.
+		return fmt.Errorf("new session: %w", pgerr.As(err))
 	}
 	c.sess = sess
 	ps := sess.ParameterStatuses()
 	for _, k := range slices.Sorted(maps.Keys(ps)) {
 		c.w.send(&pgproto3.ParameterStatus{Name: k, Value: ps[k]})
 	}
-	c.pid = c.srv.register(c)
+	// The secret is set before register publishes c to CancelRequest goroutines.
 	rand.Read(c.secret[:])
+	c.pid = c.srv.register(c)
 	c.w.send(&pgproto3.BackendKeyData{ProcessID: c.pid, SecretKey: c.secret[:]})
 	c.readyForQuery()
 	return c.w.flush()
