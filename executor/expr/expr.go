@@ -26,4 +26,27 @@ type Context struct {
 	Now time.Time
 	// Params are the values of $1, $2...
 	Params []types.Datum
+	// Session is the connection's identity for current_user, current_setting() and friends; nil gives
+	// PostgreSQL-like defaults, so stream actors need not fill it.
+	Session *Session
+}
+
+// Session describes the connection for the pg_catalog compatibility functions.
+type Session struct {
+	Database   string // current_database(); "dev" when empty
+	User       string // current_user, session_user; "root" when empty
+	Schema     string // current_schema(); "public" when empty
+	BackendPID int32  // pg_backend_pid()
+	// StartTime is the server start, for pg_postmaster_start_time().
+	StartTime time.Time
+	// Version is Runnel's version, appended to version()'s "PostgreSQL 13.14.0-Runnel-".
+	Version string
+	// Setting returns a run-time parameter for current_setting(); nil means none are known.
+	Setting func(name string) (string, error)
+	// TxID returns the next transaction id for txid_current(); nil gives a per-process counter.
+	TxID func() int64
+	// RegclassOID resolves a relation name for 'name'::regclass; nil makes such casts fail with 42P01.
+	RegclassOID func(name string) (uint32, error)
+	// RegclassName names a relation for regclass::text; nil prints the OID.
+	RegclassName func(oid uint32) string
 }
