@@ -17,7 +17,8 @@ import (
 // functions stay readable instead of threading an error through every return.
 type converter struct {
 	src      *stmtText
-	text     string // the text pg_query parsed: src.sql or a masked copy with the same characters
+	text     string // the text pg_query parsed: src.sql, a masked copy, or a part of it
+	charBase int    // characters of the whole input before text, for error positions
 	maxParam int
 	windows  map[string]*pg_query.WindowDef // WINDOW w AS (...) of the SELECT being converted
 }
@@ -25,7 +26,7 @@ type converter struct {
 type bailout struct{ err error }
 
 func newConverter(src *stmtText, text string) *converter {
-	return &converter{src: src, text: text}
+	return &converter{src: src, text: text, charBase: src.charBase}
 }
 
 // fail stops the conversion with err.
@@ -37,7 +38,7 @@ func (c *converter) fail(err error) {
 func (c *converter) failAt(loc int32, code, format string, args ...any) {
 	e := pgerr.New(code, format, args...)
 	if loc >= 0 && int(loc) <= len(c.text) {
-		e.Position = c.src.charBase + utf8.RuneCountInString(c.text[:loc]) + 1
+		e.Position = c.charBase + utf8.RuneCountInString(c.text[:loc]) + 1
 	}
 	c.fail(e)
 }
