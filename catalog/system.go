@@ -1,0 +1,6 @@
+package catalog
+
+// systemRelations returns the virtual pg_catalog and information_schema relations.
+func systemRelations() []*Relation {
+	return nil
+}
