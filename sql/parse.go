@@ -59,18 +59,18 @@ func ParseOne(text string) (Parsed, error) {
 }
 
 // Split returns the texts of the statements in text without parsing them, so that a client can run
-// them one by one. Comment-only and empty parts are dropped.
+// them one by one. Comment-only and empty parts are dropped; leading comments too.
+//
+// It cuts at the ';' tokens of pg_query's scanner rather than calling pg_query.SplitWithScanner,
+// which silently drops statements that start with an identifier: FLUSH, DESCRIBE.
 func Split(text string) ([]string, error) {
-	parts, err := pg_query.SplitWithScanner(text, true)
+	stmts, err := splitTokens(text)
 	if err != nil {
-		return nil, syntaxError(err, 0)
+		return nil, err
 	}
-	out := parts[:0]
-	for _, p := range parts {
-		p = strings.TrimSpace(skipComments(p))
-		if p != "" {
-			out = append(out, p)
-		}
+	out := make([]string, len(stmts))
+	for i, s := range stmts {
+		out[i] = s.sql
 	}
 	return out, nil
 }

@@ -90,40 +90,6 @@ func asciiLower(s string) string {
 	return s
 }
 
-// skipComments drops leading white space and comments, so a comment-only part reads as empty.
-func skipComments(s string) string {
-	for {
-		s = strings.TrimLeftFunc(s, unicode.IsSpace)
-		switch {
-		case strings.HasPrefix(s, "--"):
-			i := strings.IndexByte(s, '\n')
-			if i < 0 {
-				return ""
-			}
-			s = s[i+1:]
-		case strings.HasPrefix(s, "/*"):
-			depth, i := 0, 0
-			for i < len(s) {
-				if strings.HasPrefix(s[i:], "/*") {
-					depth++
-					i += 2
-				} else if strings.HasPrefix(s[i:], "*/") {
-					depth--
-					i += 2
-					if depth == 0 {
-						break
-					}
-				} else {
-					i++
-				}
-			}
-			s = s[i:]
-		default:
-			return s
-		}
-	}
-}
-
 func (s *stmtText) text(i int) string {
 	if i < 0 || i >= len(s.toks) {
 		return ""
