@@ -133,10 +133,20 @@ func appendNumericValue(buf []byte, d *apd.Decimal) []byte {
 }
 
 // DecodeRow decodes a value written by AppendRow whose columns have types ts, reusing dst's backing
-// array. It does not allocate for fixed-size types. Strings (and bytea and jsonb) alias buf: the
-// caller must not modify buf while the row is in use, and must copy buf first if it comes from a
-// storage iterator that reuses its buffer. Columns beyond the encoded count are NULL.
+// array. Columns beyond the encoded count are NULL. It does not allocate for rows of fixed-size
+// types; a row with variable-length values (strings, bytea, jsonb, numeric, arrays) costs one
+// allocation: the values alias one immutable copy of buf, so the row stays valid whatever happens
+// to buf afterwards (storage iterators and caches reuse their buffers).
 func DecodeRow(buf []byte, ts []types.Type, dst types.Row) (types.Row, error) {
+	for _, t := range ts {
+		if !fixedSize(t) {
+			if len(buf) > 0 {
+				s := string(buf)
+				buf = unsafe.Slice(unsafe.StringData(s), len(s))
+			}
+			break
+		}
+	}
 	dst = dst[:0]
 	n64, k := binary.Uvarint(buf)
 	if k <= 0 {
@@ -303,4 +313,13 @@ func decodeNumericValue(b []byte) (*apd.Decimal, int, bool) {
 	pos += k2
 	d.Coeff.SetMathBigInt(new(big.Int).SetBytes(b[pos : pos+int(l)]))
 	return d, pos + int(l), true
+}
+
+// fixedSize reports whether values of t decode without referring to the encoded bytes.
+func fixedSize(t types.Type) bool {
+	switch t {
+	case types.Varchar, types.Name, types.Char, types.Bytea, types.Jsonb, types.Numeric, types.Unknown:
+		return false
+	}
+	return !t.IsArray()
 }
