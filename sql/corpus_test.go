@@ -1,6 +1,9 @@
 package sql
 
-import "testing"
+import (
+	"reflect"
+	"testing"
+)
 
 // corpus holds statements real clients and users send. Every one must parse, and its deparsed form
 // must parse back to the same AST.
@@ -180,6 +183,18 @@ func BenchmarkParseSelect1(b *testing.B) {
 	for b.Loop() {
 		if _, err := Parse("SELECT 1"); err != nil {
 			b.Fatal(err)
+		}
+	}
+}
+
+// TestFastPathAgrees checks that the scan-free path for single statements gives what the scanning
+// path gives: a trailing semicolon forces the latter.
+func TestFastPathAgrees(t *testing.T) {
+	for _, q := range corpus {
+		a, errA := Parse(q)
+		b, errB := Parse(q + "\n;")
+		if (errA == nil) != (errB == nil) || !reflect.DeepEqual(a, b) {
+			t.Errorf("%s:\n fast %v %v\n scan %v %v", q, a, errA, b, errB)
 		}
 	}
 }

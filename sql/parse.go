@@ -28,6 +28,9 @@ func Parse(text string) (out []Parsed, err error) {
 			out, err = nil, pgerr.New(pgerr.InternalError, "internal error while parsing: %v", r)
 		}
 	}()
+	if out, ok, err := parseFast(text); ok {
+		return out, err
+	}
 	stmts, err := splitTokens(text)
 	if err != nil {
 		return nil, err

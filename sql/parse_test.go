@@ -1,6 +1,9 @@
 package sql
 
-import "testing"
+import (
+	"reflect"
+	"testing"
+)
 
 // TestParseDeparse checks the AST of each case through its deparsed form (compact and readable) and
 // that the deparsed form parses back to the same AST.
@@ -117,5 +120,8 @@ func TestParseDeparse(t *testing.T) {
 			continue
 		}
 		checkRoundTrip(t, c.in, p.Stmt)
+		if slow := mustParseOne(t, c.in+";"); !reflect.DeepEqual(slow, p) { // the scanning path
+			t.Errorf("%s: scanning path gives %s", c.in, Deparse(slow.Stmt))
+		}
 	}
 }
