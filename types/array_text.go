@@ -102,9 +102,15 @@ func parseArray(elem Type, s string, loc *time.Location) (Datum, error) {
 				sb.WriteByte(v[i])
 				trailing = 0
 			case c == '"':
+				// A quote may only open an element or close it before the delimiter.
+				if !quoted && (sawQuote || sb.Len() > 0) {
+					return NullDatum, malformed("Unexpected array element.")
+				}
 				quoted = !quoted
 				sawQuote = true
 				trailing = 0
+			case sawQuote && !quoted && !isSpaceByte(c) && c != ',' && c != '}':
+				return NullDatum, malformed("Unexpected array element.")
 			case quoted:
 				sb.WriteByte(c)
 			case c == ',' || c == '}':

@@ -56,7 +56,7 @@ func parseBytea(s string) (Datum, error) {
 			out = append(out, (s[i+1]-'0')<<6|(s[i+2]-'0')<<3|(s[i+3]-'0'))
 			i += 4
 		default:
-			return NullDatum, errSyntax(Bytea, s)
+			return NullDatum, pgerr.New(pgerr.InvalidTextRepresentation, "invalid input syntax for type bytea")
 		}
 	}
 	return NewBytea(out), nil

@@ -39,7 +39,7 @@ const (
 	dtBadOffset
 )
 
-func parseDateTimeInput(s string) (dtInput, dtErr, string) {
+func parseDateTimeInput(s string, forTime bool) (dtInput, dtErr, string) {
 	var in dtInput
 	v := trimSpace(s)
 	switch lower := strings.ToLower(v); lower {
@@ -89,6 +89,15 @@ func parseDateTimeInput(s string) (dtInput, dtErr, string) {
 				if e := in.decodeDateField(v[i:j]); e != dtOK {
 					return in, e, ""
 				}
+			case j-i == 6 && !in.hasTime && (forTime || in.hasDate):
+				// hhmmss, as PostgreSQL reads a six-digit field where a time is expected.
+				h, _ := atoiAll(v[i : i+2])
+				m, _ := atoiAll(v[i+2 : i+4])
+				sec, _ := atoiAll(v[i+4 : j])
+				if h > 24 || m > 59 || sec > 60 {
+					return in, dtFieldOverflow, ""
+				}
+				in.hasTime, in.tod = true, int64(h)*MicrosPerHour+int64(m)*MicrosPerMinute+int64(sec)*MicrosPerSecond
 			case j-i == 8 && !in.hasDate && !monthByName:
 				f := v[i:j]
 				y, _ := atoiAll(f[:4])
@@ -121,6 +130,14 @@ func parseDateTimeInput(s string) (dtInput, dtErr, string) {
 			j := i
 			for j < len(v) && (isLetter(v[j]) || v[j] == '/' || v[j] == '_' || (j > i && isDigit(v[j]))) {
 				j++
+			}
+			// POSIX-style GMT+3 and Etc/GMT+3 keep their sign as part of the name.
+			if j+1 < len(v) && (v[j] == '+' || v[j] == '-') && isDigit(v[j+1]) && j-i >= 3 &&
+				(strings.EqualFold(v[j-3:j], "gmt") || strings.EqualFold(v[j-3:j], "utc")) {
+				j++
+				for j < len(v) && isDigit(v[j]) {
+					j++
+				}
 			}
 			word := v[i:j]
 			lw := strings.ToLower(word)
@@ -237,7 +254,7 @@ func (in *dtInput) decodeDateField(f string) dtErr {
 		in.day, in.year = num(1), in.twoDigitYear(parts[2])
 	case named == 2:
 		return dtBadFormat
-	case len(parts[0]) >= 3 || num(0) > 31:
+	case len(parts[0]) >= 3:
 		in.year, in.mon, in.day = in.twoDigitYear(parts[0]), num(1), num(2)
 	default:
 		in.mon, in.day, in.year = num(0), num(1), in.twoDigitYear(parts[2])
@@ -344,7 +361,7 @@ func isAlnum(c byte) bool  { return isDigit(c) || isLetter(c) }
 
 // isISOTimeSep reports whether v[i] is the T of ISO 8601 between a date and a time.
 func isISOTimeSep(v string, i int) bool {
-	return (v[i] == 'T' || v[i] == 't') && i+1 < len(v) && isDigit(v[i+1]) && i > 0 && isDigit(v[i-1])
+	return (v[i] == 'T' || v[i] == 't') && i+1 < len(v) && isDigit(v[i+1]) && (i == 0 || isDigit(v[i-1]))
 }
 
 // isDateField tells a date such as 2024-01-05 from a number followed by a numeric offset, by
@@ -399,7 +416,7 @@ var (
 )
 
 func parseDate(s string, loc *time.Location) (Datum, error) {
-	in, e, zone := parseDateTimeInput(s)
+	in, e, zone := parseDateTimeInput(s, false)
 	if e != dtOK {
 		return NullDatum, e.toError(Date, s, zone)
 	}
@@ -428,7 +445,7 @@ func parseDate(s string, loc *time.Location) (Datum, error) {
 }
 
 func parseTime(s string, loc *time.Location) (Datum, error) {
-	in, e, zone := parseDateTimeInput(s)
+	in, e, zone := parseDateTimeInput(s, true)
 	if e != dtOK {
 		return NullDatum, e.toError(Time, s, zone)
 	}
@@ -443,14 +460,15 @@ func parseTime(s string, loc *time.Location) (Datum, error) {
 	default:
 		return NullDatum, errDatetimeSyntax(Time, s)
 	}
-	if !in.hasTime {
+	if !in.hasTime || in.zoneLoc != nil {
+		// A named zone needs a date to have an offset, so PostgreSQL rejects it in a time.
 		return NullDatum, errDatetimeSyntax(Time, s)
 	}
 	return NewTime(in.tod), nil
 }
 
 func parseTimestamp(t Type, s string, loc *time.Location) (Datum, error) {
-	in, e, zone := parseDateTimeInput(s)
+	in, e, zone := parseDateTimeInput(s, false)
 	if e != dtOK {
 		return NullDatum, e.toError(t, s, zone)
 	}
@@ -480,7 +498,7 @@ func parseTimestamp(t Type, s string, loc *time.Location) (Datum, error) {
 		return NullDatum, errDatetimeSyntax(t, s)
 	}
 	days := daysFromCivil(in.year, in.mon, in.day)
-	if days < minDate || days > maxTimestamp/MicrosPerDay-1 {
+	if days < minDate || days > maxTimestamp/MicrosPerDay || days*MicrosPerDay > maxTimestamp-in.tod {
 		return NullDatum, pgerr.New(pgerr.DatetimeFieldOverflow, "timestamp out of range: \"%s\"", s)
 	}
 	local := days*MicrosPerDay + in.tod

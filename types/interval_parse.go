@@ -11,9 +11,18 @@ import (
 // field, fractions spill to smaller units (a month is 30 days, a day 24 hours).
 type intervalAcc struct {
 	months, days, micros float64
+	seen                 map[string]bool // PostgreSQL rejects a unit given twice ("1 day 1 day")
+	overflow             bool            // a field out of its range: 22015 rather than a syntax error
 }
 
 func (a *intervalAcc) add(unit string, v float64) bool {
+	if a.seen[unit] {
+		return false
+	}
+	if a.seen == nil {
+		a.seen = map[string]bool{}
+	}
+	a.seen[unit] = true
 	whole := math.Trunc(v)
 	frac := v - whole
 	switch unit {
@@ -94,10 +103,10 @@ func parseInterval(s string) (Datum, error) {
 	} else {
 		ok = parsePostgresInterval(v, &acc)
 	}
-	if !ok {
+	if !ok && !acc.overflow {
 		return NullDatum, errDatetimeSyntax(Interval, s)
 	}
-	if math.Abs(acc.months) > math.MaxInt32 || math.Abs(acc.days) > math.MaxInt32 || math.Abs(acc.micros) >= math.MaxInt64 {
+	if acc.overflow || math.Abs(acc.months) > math.MaxInt32 || math.Abs(acc.days) > math.MaxInt32 || math.Abs(acc.micros) >= math.MaxInt64 {
 		return NullDatum, pgerr.New("22015", "interval field value out of range: \"%s\"", s)
 	}
 	return NewInterval(IntervalValue{Months: int32(acc.months), Days: int32(acc.days), Micros: int64(acc.micros)}), nil
@@ -186,14 +195,27 @@ func addClockInterval(f string, acc *intervalAcc) bool {
 		if h, ok = atoiAll(parts[0]); !ok {
 			return false
 		}
-		if m, ok = atoiAll(parts[1]); !ok || m > 59 {
+		if m, ok = atoiAll(parts[1]); !ok {
 			return false
 		}
 		if len(parts) == 3 {
-			if sec, ok = parseDecimalFloat(parts[2]); !ok || sec >= 60 {
+			if sec, ok = parseDecimalFloat(parts[2]); !ok {
 				return false
 			}
 		}
+		if m > 59 || sec > 60 {
+			acc.overflow = true
+			return false
+		}
+	}
+	for _, unit := range [...]string{"hour", "minute", "second"} {
+		if acc.seen[unit] {
+			return false
+		}
+		if acc.seen == nil {
+			acc.seen = map[string]bool{}
+		}
+		acc.seen[unit] = true
 	}
 	u := float64(h)*MicrosPerHour + float64(m)*MicrosPerMinute + math.RoundToEven(sec*MicrosPerSecond)
 	if neg {
@@ -251,7 +273,10 @@ func parseISOInterval(v string, acc *intervalAcc) bool {
 		default:
 			return false
 		}
-		acc.add(unit, val)
+		acc.seen = nil // the ISO form may repeat a designator: P1Y1Y is two years
+		if !acc.add(unit, val) {
+			return false
+		}
 		v = v[j+1:]
 	}
 	return true

@@ -111,10 +111,14 @@ func parseFloat(t Type, s string) (Datum, error) {
 	if t == Float32 {
 		bits = 32
 	}
-	if v == "" || strings.ContainsAny(v, "_xXpP") { // Go accepts underscores and hex floats, strtod-based PG does differently
+	if v == "" || strings.IndexByte(v, '_') >= 0 { // Go reads underscores as digit separators; strtod does not
 		return NullDatum, errSyntax(t, s)
 	}
-	f, err := strconv.ParseFloat(v, bits)
+	num := v
+	if len(num) == 4 && (num[0] == '+' || num[0] == '-') && strings.EqualFold(num[1:], "nan") {
+		num = num[1:] // strtod accepts a signed NaN, Go does not
+	}
+	f, err := strconv.ParseFloat(num, bits)
 	if err != nil {
 		if ne, ok := err.(*strconv.NumError); ok && ne.Err == strconv.ErrRange {
 			return NullDatum, errFloatRange(t, v)

@@ -36,6 +36,12 @@ func loadZone(name string) (*time.Location, error) {
 		}
 		return time.FixedZone(strings.ToUpper(name), off), nil
 	}
+	if len(lower) > 4 && (lower[:3] == "gmt" || lower[:3] == "utc") && (lower[3] == '+' || lower[3] == '-') {
+		// POSIX offsets count west of Greenwich: GMT+3 is three hours behind UTC.
+		if off, ok := parseOffset(lower[3:]); ok {
+			return time.FixedZone(strings.ToUpper(name), -off), nil
+		}
+	}
 	if lower == "local" || name == "" {
 		return nil, errZone(name)
 	}
