@@ -35,6 +35,11 @@ func TestErrors(t *testing.T) {
 		{"create materialized view m as selec 1 emit on window close", pgerr.SyntaxError, `syntax error at or near "selec"`, 31},
 		{"show create schema s", pgerr.SyntaxError, `syntax error at or near "schema"`, 13},
 		{"flush now", pgerr.SyntaxError, `syntax error at or near "now"`, 7},
+		// Positions count characters, also where pg_query saw a masked copy or a part of the text.
+		{"select 'é€', x from", pgerr.SyntaxError, "syntax error at end of input", 20},
+		{`create source "é€" (a int, b foo) with (connector = 'x')`, pgerr.UndefinedObject, `type "foo" does not exist`, 30},
+		{`create source "é€" (watermark for a as 'é' ++, a int) with (connector = 'x')`, pgerr.SyntaxError, "syntax error at end of input", 46},
+		{`create sink "é€" as select 'é' from where with (connector = 'x')`, pgerr.SyntaxError, `syntax error at or near "where"`, 37},
 		{"select 1; select 2", pgerr.SyntaxError, "cannot insert multiple commands into a prepared statement", 0},
 		{"", pgerr.SyntaxError, "empty query", 0},
 	}

@@ -113,7 +113,7 @@ func (s *stmtText) show() (Statement, error) {
 		}
 	default:
 		k, ok := showKinds[w]
-		if !ok || len(s.toks) == 2 && w == "" {
+		if !ok {
 			return nil, nil // SHOW setting: pg_query's
 		}
 		out.Kind = k
