@@ -293,6 +293,12 @@ func castToString(ctx *Context, d types.Datum, to types.Type) (types.Datum, erro
 		} else {
 			s = strconv.FormatInt(d.Int(), 10)
 		}
+	case types.Regtype:
+		if t, ok := types.FromOID(uint32(d.Int())); ok {
+			s = t.String()
+		} else {
+			s = strconv.FormatInt(d.Int(), 10)
+		}
 	case types.Varchar, types.Name, types.Char, types.Unknown:
 		s = d.Str()
 	default:
