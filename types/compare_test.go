@@ -29,8 +29,9 @@ func TestCompareOrder(t *testing.T) {
 		{Interval, []string{"-1 year", "-1 day", "00:00:00", "00:00:00.000001", "23:59:59", "1 day", "29 days 23:00:00", "1 mon 1 second", "1 year"}},
 		{Bool, []string{"f", "t"}},
 		{Bytea, []string{`\x`, `\x00`, `\x0001`, `\xff`}},
-		{Jsonb, []string{`null`, `""`, `"a"`, `-1`, `1`, `1.5`, `false`, `true`, `[]`, `[3]`, `[1, 2]`, `{}`, `{"a": 2}`, `{"b": 1}`, `{"a": 1, "b": 1}`}},
-		{ArrayOf(Int32), []string{"{}", "{1}", "{1,2}", "{1,NULL}", "{2}"}},
+		// The order PostgreSQL 15 gives these values in ORDER BY.
+		{Jsonb, []string{`[]`, `null`, `""`, `"a"`, `"b"`, `-1`, `1`, `1.5`, `false`, `true`, `[null]`, `["a"]`, `[3]`, `[[1]]`, `[1, 2]`, `{}`, `{"a": 2}`, `{"aa": 1}`, `{"b": 1}`, `{"a": 1, "b": 1}`}},
+		{ArrayOf(Int32), []string{"{}", "{1}", "{1,2}", "{1,NULL}", "{2}", "{NULL}"}},
 	}
 	for _, r := range rows {
 		ds := []Datum{}

@@ -6,8 +6,23 @@ import (
 
 // compareJsonb follows jsonb's btree order: Object > Array > Boolean > Number > String > Null; an
 // object or array with more members is greater; otherwise members compare in storage order (keys
-// then values); numbers compare as numeric; strings bytewise.
+// then values); numbers compare as numeric; strings bytewise. As in PostgreSQL, a top-level empty
+// array sorts before everything, even null (a scalar is stored as a one-element array, and element
+// counts are compared first).
 func compareJsonb(a, b string) int {
+	if a == b {
+		return 0
+	}
+	if a == "[]" || b == "[]" {
+		if a == "[]" {
+			return -1
+		}
+		return 1
+	}
+	return compareJsonbValue(a, b)
+}
+
+func compareJsonbValue(a, b string) int {
 	if a == b {
 		return 0
 	}
@@ -43,7 +58,7 @@ func compareJsonb(a, b string) int {
 			return cmpInt(int64(len(ea)), int64(len(eb)))
 		}
 		for i := range ea {
-			if c := compareJsonb(ea[i], eb[i]); c != 0 {
+			if c := compareJsonbValue(ea[i], eb[i]); c != 0 {
 				return c
 			}
 		}
@@ -54,10 +69,10 @@ func compareJsonb(a, b string) int {
 		return cmpInt(int64(len(pa)), int64(len(pb)))
 	}
 	for i := range pa {
-		if c := compareJsonb(pa[i][0], pb[i][0]); c != 0 {
+		if c := compareJsonbValue(pa[i][0], pb[i][0]); c != 0 {
 			return c
 		}
-		if c := compareJsonb(pa[i][1], pb[i][1]); c != 0 {
+		if c := compareJsonbValue(pa[i][1], pb[i][1]); c != 0 {
 			return c
 		}
 	}
@@ -132,7 +147,7 @@ func JsonbContains(a, b Datum) bool {
 	ka, kb := jsonKindOf(a.s), jsonKindOf(b.s)
 	if ka == jsonArray && kb != jsonArray && kb != jsonObject {
 		found := false
-		jsonElems(a.s, func(e string) bool { found = compareJsonb(e, b.s) == 0; return !found })
+		jsonElems(a.s, func(e string) bool { found = compareJsonbValue(e, b.s) == 0; return !found })
 		return found
 	}
 	return jsonContains(a.s, b.s)
@@ -165,5 +180,5 @@ func jsonContains(a, b string) bool {
 		})
 		return ok
 	}
-	return compareJsonb(a, b) == 0
+	return compareJsonbValue(a, b) == 0
 }
