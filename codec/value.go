@@ -139,7 +139,7 @@ func appendNumericValue(buf []byte, d *apd.Decimal) []byte {
 // to buf afterwards (storage iterators and caches reuse their buffers).
 func DecodeRow(buf []byte, ts []types.Type, dst types.Row) (types.Row, error) {
 	for _, t := range ts {
-		if !fixedSize(t) {
+		if aliasesBuf(t) {
 			if len(buf) > 0 {
 				s := string(buf)
 				buf = unsafe.Slice(unsafe.StringData(s), len(s))
@@ -316,10 +316,12 @@ func decodeNumericValue(b []byte) (*apd.Decimal, int, bool) {
 }
 
 // fixedSize reports whether values of t decode without referring to the encoded bytes.
-func fixedSize(t types.Type) bool {
-	switch t {
-	case types.Varchar, types.Name, types.Char, types.Bytea, types.Jsonb, types.Numeric, types.Unknown:
-		return false
+// aliasesBuf reports whether decoded values of type t would point into the buffer: strings do;
+// numerics do not (their coefficient is copied into the decimal), so rows of numbers need no copy.
+func aliasesBuf(t types.Type) bool {
+	switch t.Elem() {
+	case types.Varchar, types.Name, types.Char, types.Bytea, types.Jsonb, types.Unknown:
+		return true
 	}
-	return !t.IsArray()
+	return false
 }
