@@ -315,7 +315,6 @@ func decodeNumericValue(b []byte) (*apd.Decimal, int, bool) {
 	return d, pos + int(l), true
 }
 
-// fixedSize reports whether values of t decode without referring to the encoded bytes.
 // aliasesBuf reports whether decoded values of type t would point into the buffer: strings do;
 // numerics do not (their coefficient is copied into the decimal), so rows of numbers need no copy.
 func aliasesBuf(t types.Type) bool {
