@@ -82,12 +82,23 @@ func (e *IntArithExpr) Eval(ctx *Context, c *types.Chunk) ([]types.Datum, error)
 				}
 			}
 		}
-		for i, d := range l {
-			if d.IsNull() {
+		if e.Op == '%' && b != -1 {
+			// No overflow is possible: the remainder is smaller than the divisor.
+			for i := range l {
+				if l[i].IsNull() {
+					out[i] = types.NullDatum
+				} else {
+					out[i] = types.NewInt(e.T, l[i].Int()%b)
+				}
+			}
+			return out, nil
+		}
+		for i := range l {
+			if l[i].IsNull() {
 				out[i] = types.NullDatum
 				continue
 			}
-			v, err := intArith(e.Op, d.Int(), b, e.T)
+			v, err := intArith(e.Op, l[i].Int(), b, e.T)
 			if err != nil {
 				return nil, err
 			}
@@ -100,12 +111,11 @@ func (e *IntArithExpr) Eval(ctx *Context, c *types.Chunk) ([]types.Datum, error)
 		return nil, err
 	}
 	for i := range out {
-		a, b := l[i], r[i]
-		if a.IsNull() || b.IsNull() {
+		if l[i].IsNull() || r[i].IsNull() {
 			out[i] = types.NullDatum
 			continue
 		}
-		v, err := intArith(e.Op, a.Int(), b.Int(), e.T)
+		v, err := intArith(e.Op, l[i].Int(), r[i].Int(), e.T)
 		if err != nil {
 			return nil, err
 		}
@@ -190,12 +200,12 @@ func (e *FloatArithExpr) Eval(ctx *Context, c *types.Chunk) ([]types.Datum, erro
 			return out, nil
 		}
 		b := k.D.Float()
-		for i, d := range l {
-			if d.IsNull() {
+		for i := range l {
+			if l[i].IsNull() {
 				out[i] = types.NullDatum
 				continue
 			}
-			v, err := floatArith(e.Op, d.Float(), b, e.T)
+			v, err := floatArith(e.Op, l[i].Float(), b, e.T)
 			if err != nil {
 				return nil, err
 			}
@@ -208,12 +218,11 @@ func (e *FloatArithExpr) Eval(ctx *Context, c *types.Chunk) ([]types.Datum, erro
 		return nil, err
 	}
 	for i := range out {
-		a, b := l[i], r[i]
-		if a.IsNull() || b.IsNull() {
+		if l[i].IsNull() || r[i].IsNull() {
 			out[i] = types.NullDatum
 			continue
 		}
-		v, err := floatArith(e.Op, a.Float(), b.Float(), e.T)
+		v, err := floatArith(e.Op, l[i].Float(), r[i].Float(), e.T)
 		if err != nil {
 			return nil, err
 		}
@@ -380,11 +389,5 @@ func newArith(op string, l, r Expr) (Expr, bool, error) {
 	case types.Float32, types.Float64:
 		return &FloatArithExpr{Op: o, L: l, R: r, T: t}, true, nil
 	}
-	return &BinFuncExpr{Name: op, L: l, R: r, T: t, Fn: func(_ *Context, a, b types.Datum) (types.Datum, error) {
-		n, err := numArith(o, a.Numeric(), b.Numeric())
-		if err != nil {
-			return types.NullDatum, err
-		}
-		return types.NewNumeric(n), nil
-	}}, true, nil
+	return newNumArith(o, numOperand(l), numOperand(r)), true, nil
 }

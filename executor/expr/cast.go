@@ -70,12 +70,23 @@ func (e *CastExpr) Eval(ctx *Context, c *types.Chunk) ([]types.Datum, error) {
 		return e.buf, nil
 	}
 	e.buf = grow(e.buf, len(in))
-	for i, d := range in {
-		if d.IsNull() {
+	if e.T == types.Float64 && e.X.Type().IsInteger() {
+		// int -> double precision feeds most float arithmetic; skip castDatum's dispatch.
+		for i := range in {
+			if in[i].IsNull() {
+				e.buf[i] = types.NullDatum
+			} else {
+				e.buf[i] = types.NewFloat64(float64(in[i].Int()))
+			}
+		}
+		return e.buf, nil
+	}
+	for i := range in {
+		if in[i].IsNull() {
 			e.buf[i] = types.NullDatum
 			continue
 		}
-		if e.buf[i], err = castDatum(ctx, d, e.T); err != nil {
+		if e.buf[i], err = castDatum(ctx, in[i], e.T); err != nil {
 			return nil, err
 		}
 	}

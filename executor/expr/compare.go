@@ -115,31 +115,74 @@ func (e *CmpExpr) Eval(ctx *Context, c *types.Chunk) ([]types.Datum, error) {
 // evalConst is the filter fast path: one loop per operator, the constant unpacked once.
 func (e *CmpExpr) evalConst(l []types.Datum, k types.Datum, out []types.Datum) {
 	if e.kind == cmpInt {
+		// Index, don't range: ranging copies each 48-byte datum, which costs more than the compare.
 		b := k.Int()
 		switch e.Op {
 		case "=":
-			for i, d := range l {
-				out[i] = boolOrNull(d, d.Int() == b)
+			for i := range l {
+				switch {
+				case l[i].IsNull():
+					out[i] = types.NullDatum
+				case l[i].Int() == b:
+					out[i] = datumTrue
+				default:
+					out[i] = datumFalse
+				}
 			}
 		case "<>":
-			for i, d := range l {
-				out[i] = boolOrNull(d, d.Int() != b)
+			for i := range l {
+				switch {
+				case l[i].IsNull():
+					out[i] = types.NullDatum
+				case l[i].Int() != b:
+					out[i] = datumTrue
+				default:
+					out[i] = datumFalse
+				}
 			}
 		case "<":
-			for i, d := range l {
-				out[i] = boolOrNull(d, d.Int() < b)
+			for i := range l {
+				switch {
+				case l[i].IsNull():
+					out[i] = types.NullDatum
+				case l[i].Int() < b:
+					out[i] = datumTrue
+				default:
+					out[i] = datumFalse
+				}
 			}
 		case "<=":
-			for i, d := range l {
-				out[i] = boolOrNull(d, d.Int() <= b)
+			for i := range l {
+				switch {
+				case l[i].IsNull():
+					out[i] = types.NullDatum
+				case l[i].Int() <= b:
+					out[i] = datumTrue
+				default:
+					out[i] = datumFalse
+				}
 			}
 		case ">":
-			for i, d := range l {
-				out[i] = boolOrNull(d, d.Int() > b)
+			for i := range l {
+				switch {
+				case l[i].IsNull():
+					out[i] = types.NullDatum
+				case l[i].Int() > b:
+					out[i] = datumTrue
+				default:
+					out[i] = datumFalse
+				}
 			}
 		case ">=":
-			for i, d := range l {
-				out[i] = boolOrNull(d, d.Int() >= b)
+			for i := range l {
+				switch {
+				case l[i].IsNull():
+					out[i] = types.NullDatum
+				case l[i].Int() >= b:
+					out[i] = datumTrue
+				default:
+					out[i] = datumFalse
+				}
 			}
 		}
 		return
@@ -152,6 +195,8 @@ func (e *CmpExpr) evalConst(l []types.Datum, k types.Datum, out []types.Datum) {
 		out[i] = types.NewBool(cmpResult(e.Op, e.compare(d, k)))
 	}
 }
+
+var datumTrue, datumFalse = types.NewBool(true), types.NewBool(false)
 
 func boolOrNull(d types.Datum, b bool) types.Datum {
 	if d.IsNull() {

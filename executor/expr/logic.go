@@ -62,8 +62,8 @@ func (e *LogicExpr) Eval(ctx *Context, c *types.Chunk) ([]types.Datum, error) {
 	// decided is the left value that settles the row: false for AND, true for OR.
 	decided := e.Or
 	e.sel = e.sel[:0]
-	for i, d := range l {
-		if d.IsNull() || d.Bool() != decided {
+	for i := range l {
+		if l[i].IsNull() || l[i].Bool() != decided {
 			e.sel = append(e.sel, i)
 		}
 	}

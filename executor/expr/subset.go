@@ -63,6 +63,8 @@ func children(e Expr) []*Expr {
 		return []*Expr{&x.L, &x.R}
 	case *BinFuncExpr:
 		return []*Expr{&x.L, &x.R}
+	case *NumArithExpr:
+		return []*Expr{&x.L, &x.R}
 	case *CmpExpr:
 		return []*Expr{&x.L, &x.R}
 	case *LogicExpr:
