@@ -17,8 +17,9 @@ import (
 
 // Options configures Open. The zero value is the safe default.
 type Options struct {
-	// CacheSize is Pebble's block cache in bytes; 0 means 64 MiB. Operator
-	// caches (StateTable) are separate and sized per table.
+	// CacheSize is Pebble's block cache in bytes; 0 means 64 MiB. Pebble's
+	// memtables (up to 64 MiB) come on top. Operator caches (StateTable) are
+	// separate and sized per table.
 	CacheSize int64
 	// NoSync skips the fsync of each Commit. The zero value (sync) is what
 	// exactly-once needs across power loss. With NoSync a commit is still
@@ -84,7 +85,12 @@ func open(dir string, opts Options, lock *pebble.Lock) (*Store, error) {
 	if logger == nil {
 		logger = slog.Default()
 	}
-	cache := pebble.NewCache(cacheSize)
+	// Pebble reserves its memtables' memory out of the block cache: with
+	// 64 MiB of cache and 64 MiB memtables no block would ever be cached and
+	// every read would hit the disk and decompress. Size the cache for the
+	// memtables (the active one and one being flushed) on top of CacheSize.
+	const memTableSize = 32 << 20
+	cache := pebble.NewCache(cacheSize + 2*memTableSize)
 	defer cache.Unref() // the DB holds its own reference
 
 	po := &pebble.Options{
@@ -95,7 +101,7 @@ func open(dir string, opts Options, lock *pebble.Lock) (*Store, error) {
 		// Larger memtables and a roomy L0 favour the write-heavy, per-epoch
 		// commit pattern (the defaults, 4 MiB and 12 files, stall writes
 		// under sustained streaming load on two cores).
-		MemTableSize:          64 << 20,
+		MemTableSize:          memTableSize,
 		L0CompactionThreshold: 2,
 		L0StopWritesThreshold: 1000,
 		LBaseMaxBytes:         64 << 20,
