@@ -1,0 +1,349 @@
+package planner
+
+import (
+	"github.com/runnel-db/runnel/catalog"
+	"github.com/runnel-db/runnel/executor/expr"
+	"github.com/runnel-db/runnel/pgerr"
+	"github.com/runnel-db/runnel/sql"
+)
+
+// fromItem binds one FROM item, returning its node and the names of its columns.
+func (b *binder) fromItem(t sql.TableExpr, level *scope) (Node, []scopeCol, error) {
+	switch t := t.(type) {
+	case *sql.TableRef:
+		return b.tableRef(t, level)
+	case *sql.SubqueryRef:
+		parent := level.parent
+		if t.Lateral {
+			return nil, nil, pgerr.Unsupported("LATERAL subqueries are not supported")
+		}
+		n, s, err := b.query(t.Query, parent)
+		if err != nil {
+			return nil, nil, err
+		}
+		n, s = visibleOnly(n, s)
+		name := ""
+		if t.Alias != nil {
+			name = t.Alias.Name
+		}
+		cols, err := aliased(s.cols, name, t.Alias)
+		return n, cols, err
+	case *sql.Join:
+		return b.join(t, level)
+	case *sql.FuncTable:
+		return b.funcTable(t, level)
+	}
+	return nil, nil, pgerr.Unsupported("FROM item %T is not supported", t)
+}
+
+// aliased renames columns per an alias's column list and qualifies them all by name.
+func aliased(cols []scopeCol, name string, a *sql.Alias) ([]scopeCol, error) {
+	out := make([]scopeCol, len(cols))
+	copy(out, cols)
+	var renames []string
+	if a != nil {
+		renames = a.Columns
+	}
+	if len(renames) > len(out) {
+		return nil, pgerr.New(pgerr.InvalidColumnReference, "table %q has %d columns available but %d columns specified", name, len(out), len(renames))
+	}
+	for i := range out {
+		out[i].table = name
+		out[i].using = false
+		if i < len(renames) {
+			out[i].name = renames[i]
+		}
+	}
+	return out, nil
+}
+
+func (b *binder) lookupCTE(name string) *cteDef {
+	for i := len(b.ctes) - 1; i >= 0; i-- {
+		if d, ok := b.ctes[i][name]; ok {
+			return d
+		}
+	}
+	return nil
+}
+
+func (b *binder) tableRef(t *sql.TableRef, level *scope) (Node, []scopeCol, error) {
+	alias := t.Name.Name
+	if t.Alias != nil {
+		alias = t.Alias.Name
+	}
+	if t.Name.Schema == "" {
+		if d := b.lookupCTE(t.Name.Name); d != nil {
+			// A CTE is planned where it is used: simple, and each use may be optimised on its own.
+			saved := b.ctes
+			b.ctes = b.ctesBefore(d)
+			n, s, err := b.query(d.cte.Query, level.parent)
+			b.ctes = saved
+			if err != nil {
+				return nil, nil, err
+			}
+			n, s = visibleOnly(n, s)
+			cols := s.cols
+			if len(d.cte.Columns) > 0 {
+				if cols, err = aliased(cols, alias, &sql.Alias{Columns: d.cte.Columns}); err != nil {
+					return nil, nil, err
+				}
+			}
+			cols, err = aliased(cols, alias, t.Alias)
+			return n, cols, err
+		}
+	}
+	r, ok := b.env.Catalog.Lookup(t.Name.Schema, t.Name.Name)
+	if !ok {
+		return nil, nil, pgerr.New(pgerr.UndefinedTable, "relation %q does not exist", t.Name.String())
+	}
+	b.deps = append(b.deps, r.ID)
+	switch r.Kind {
+	case catalog.Table, catalog.MaterializedView, catalog.System:
+		var cols []scopeCol
+		var pcols []Column
+		for i, c := range r.Columns {
+			sc := scopeCol{table: alias, name: c.Name, typ: c.Type, hidden: c.Hidden, tableOID: r.ID, attr: int16(i + 1)}
+			cols = append(cols, sc)
+			pcols = append(pcols, Column{Name: c.Name, Type: c.Type, TableOID: r.ID, Attr: int16(i + 1)})
+		}
+		var n Node = &Scan{Rel: r, Cols: pcols}
+		if r.Kind == catalog.System {
+			n = &SystemScan{Rel: r, Cols: pcols}
+		}
+		if t.Alias != nil && len(t.Alias.Columns) > 0 {
+			vis := 0
+			for i := range cols {
+				if cols[i].hidden {
+					continue
+				}
+				if vis < len(t.Alias.Columns) {
+					cols[i].name = t.Alias.Columns[vis]
+				}
+				vis++
+			}
+		}
+		return n, cols, nil
+	case catalog.View:
+		q, err := viewQuery(r)
+		if err != nil {
+			return nil, nil, err
+		}
+		n, s, err := b.query(q, nil)
+		if err != nil {
+			return nil, nil, err
+		}
+		n, s = visibleOnly(n, s)
+		cols := s.cols
+		for i := range cols {
+			if i < len(r.Columns) {
+				cols[i].name = r.Columns[i].Name
+			}
+		}
+		cols, err = aliased(cols, alias, t.Alias)
+		return n, cols, err
+	case catalog.Source:
+		return nil, nil, pgerr.Unsupported("querying source %q directly is not supported: create a materialized view or a table with a connector", r.Name)
+	}
+	return nil, nil, pgerr.New(pgerr.WrongObjectType, "%q is a %s, not a table", r.Name, r.Kind)
+}
+
+// ctesBefore returns the CTE scopes visible to d's own query: those defined before d, so a CTE may
+// use earlier ones but not itself.
+func (b *binder) ctesBefore(d *cteDef) []map[string]*cteDef {
+	for i := len(b.ctes) - 1; i >= 0; i-- {
+		if _, ok := b.ctes[i][d.cte.Name]; ok {
+			out := append([]map[string]*cteDef(nil), b.ctes[:i]...)
+			m := map[string]*cteDef{}
+			for k, v := range b.ctes[i] {
+				if v != d && v.cte != d.cte {
+					m[k] = v
+				}
+			}
+			return append(out, m)
+		}
+	}
+	return b.ctes
+}
+
+// viewQuery re-parses a view's definition.
+func viewQuery(r *catalog.Relation) (*sql.Query, error) {
+	p, err := sql.ParseOne(r.Definition)
+	if err != nil {
+		return nil, pgerr.Wrap(err, pgerr.InternalError, "view %s", r.Name)
+	}
+	switch s := p.Stmt.(type) {
+	case *sql.CreateView:
+		return s.Query, nil
+	case *sql.CreateMaterializedView:
+		return s.Query, nil
+	}
+	return nil, pgerr.New(pgerr.InternalError, "view %s has no query", r.Name)
+}
+
+// join binds L JOIN R.
+func (b *binder) join(j *sql.Join, level *scope) (Node, []scopeCol, error) {
+	ln, lcols, err := b.fromItem(j.L, level)
+	if err != nil {
+		return nil, nil, err
+	}
+	rn, rcols, err := b.fromItem(j.R, level)
+	if err != nil {
+		return nil, nil, err
+	}
+	kind := map[sql.JoinKind]JoinKind{sql.InnerJoin: Inner, sql.CrossJoin: Inner, sql.LeftJoin: LeftOuter,
+		sql.RightJoin: RightOuter, sql.FullJoin: FullOuter}[j.Kind]
+	all := append(append([]scopeCol(nil), lcols...), rcols...)
+	combined := &scope{cols: all, parent: level.parent}
+	node := &Join{Kind: kind, L: ln, R: rn}
+	node.Cols = combined.columns()
+
+	using := j.Using
+	if j.Natural {
+		for _, l := range lcols {
+			if l.hidden {
+				continue
+			}
+			for _, r := range rcols {
+				if !r.hidden && r.name == l.name {
+					using = append(using, l.name)
+				}
+			}
+		}
+	}
+	if len(using) > 0 {
+		return b.joinUsing(node, lcols, rcols, using, level)
+	}
+	if j.On != nil {
+		ls := &scope{cols: lcols, parent: level.parent}
+		rs := &scope{cols: rcols, parent: level.parent}
+		x := &exprCtx{b: b, rel: &rel{s: combined}, clause: "JOIN"}
+		var residual []expr.Expr
+		for _, c := range conjuncts(j.On) {
+			whole, err := x.bindBool(c, "JOIN")
+			if err != nil {
+				return nil, nil, err
+			}
+			if lk, rk, ok := b.equiKey(c, ls, rs); ok {
+				node.LeftKeys = append(node.LeftKeys, lk)
+				node.RightKeys = append(node.RightKeys, rk)
+				continue
+			}
+			residual = append(residual, whole)
+		}
+		if len(residual) > 0 {
+			if node.Cond, err = andAll(residual); err != nil {
+				return nil, nil, err
+			}
+		}
+	} else if j.Kind != sql.CrossJoin && j.Kind != sql.InnerJoin {
+		return nil, nil, pgerr.New(pgerr.SyntaxError, "syntax error: JOIN requires an ON or USING clause")
+	}
+	cols := all
+	if j.Alias != nil {
+		if cols, err = aliased(cols, j.Alias.Name, j.Alias); err != nil {
+			return nil, nil, err
+		}
+	}
+	return node, cols, nil
+}
+
+// equiKey recognises a = b where a reads only the left input and b only the right (or vice versa).
+func (b *binder) equiKey(c sql.Expr, ls, rs *scope) (expr.Expr, expr.Expr, bool) {
+	be, ok := c.(*sql.BinaryExpr)
+	if !ok || be.Op != "=" || hasSubquery(be) {
+		return nil, nil, false
+	}
+	try := func(le, re sql.Expr) (expr.Expr, expr.Expr, bool) {
+		lx := &exprCtx{b: b, rel: &rel{s: ls}, clause: "JOIN"}
+		rx := &exprCtx{b: b, rel: &rel{s: rs}, clause: "JOIN"}
+		l, err := lx.bind(le)
+		if err != nil || !readsColumns(le) {
+			return nil, nil, false
+		}
+		r, err := rx.bind(re)
+		if err != nil || !readsColumns(re) {
+			return nil, nil, false
+		}
+		l, r, err = unify(l, r, "=")
+		if err != nil {
+			return nil, nil, false
+		}
+		return l, r, true
+	}
+	if l, r, ok := try(be.L, be.R); ok {
+		return l, r, true
+	}
+	return try(be.R, be.L)
+}
+
+// joinUsing completes a JOIN ... USING: equality keys on the named columns, and one merged output
+// column per name, listed first as PostgreSQL does.
+func (b *binder) joinUsing(node *Join, lcols, rcols []scopeCol, using []string, level *scope) (Node, []scopeCol, error) {
+	ls := &scope{cols: lcols}
+	rs := &scope{cols: rcols}
+	var merged []expr.Expr
+	var out []scopeCol
+	usedL := map[int]bool{}
+	usedR := map[int]bool{}
+	for _, name := range using {
+		li, err := ls.find("", name)
+		if err != nil {
+			return nil, nil, err
+		}
+		ri, err := rs.find("", name)
+		if err != nil {
+			return nil, nil, err
+		}
+		if li < 0 || ri < 0 {
+			return nil, nil, pgerr.New(pgerr.UndefinedColumn, "column %q specified in USING clause does not exist in %s table", name, map[bool]string{true: "left", false: "right"}[li < 0])
+		}
+		usedL[li], usedR[ri] = true, true
+		lk, rk, err := unify(expr.NewColumn(li, lcols[li].typ), expr.NewColumn(ri, rcols[ri].typ), "=")
+		if err != nil {
+			return nil, nil, err
+		}
+		node.LeftKeys = append(node.LeftKeys, lk)
+		node.RightKeys = append(node.RightKeys, rk)
+		lref := expr.NewColumn(li, lcols[li].typ)
+		rref := expr.NewColumn(len(lcols)+ri, rcols[ri].typ)
+		var m expr.Expr
+		switch node.Kind {
+		case RightOuter:
+			m = rref
+		case FullOuter:
+			l2, r2, err := unify(lref, rref, "=")
+			if err != nil {
+				return nil, nil, err
+			}
+			if m, err = expr.NewFunc("coalesce", []expr.Expr{l2, r2}); err != nil {
+				return nil, nil, err
+			}
+		default:
+			m = lref
+		}
+		merged = append(merged, m)
+		out = append(out, scopeCol{name: name, typ: m.Type()})
+	}
+	var exprs []expr.Expr
+	exprs = append(exprs, merged...)
+	for i, c := range lcols {
+		exprs = append(exprs, expr.NewColumn(i, c.typ))
+		if usedL[i] {
+			c.using = true
+		}
+		out = append(out, c)
+	}
+	for i, c := range rcols {
+		exprs = append(exprs, expr.NewColumn(len(lcols)+i, c.typ))
+		if usedR[i] {
+			c.using = true
+		}
+		out = append(out, c)
+	}
+	s := &scope{cols: out}
+	return &Project{Input: node, Exprs: exprs, Cols: s.columns()}, out, nil
+}
+
+func (b *binder) funcTable(t *sql.FuncTable, level *scope) (Node, []scopeCol, error) {
+	return nil, nil, pgerr.Unsupported("table function %s is not supported in this query", t.Name)
+}
