@@ -4,6 +4,7 @@ import (
 	"github.com/runnel-db/runnel/executor/expr"
 	"github.com/runnel-db/runnel/pgerr"
 	"github.com/runnel-db/runnel/sql"
+	"github.com/runnel-db/runnel/types"
 )
 
 // aggregateNames are the functions that aggregate rather than compute per row.
@@ -148,9 +149,9 @@ func (b *binder) addAggCall(ctx *aggCtx, f *sql.FuncCall) error {
 	if f.Star && f.Name != "count" {
 		return pgerr.New(pgerr.SyntaxError, "%s(*) is not valid", f.Name)
 	}
-	argTypes := make([]typesT, len(args))
-	for i, a := range args {
-		argTypes[i] = a.Type()
+	args, argTypes, err := resolveUnknownArgs(args)
+	if err != nil {
+		return err
 	}
 	fn, err := expr.LookupAgg(f.Name, argTypes, f.Distinct)
 	if err != nil {
@@ -245,7 +246,6 @@ func aggKeyOf(b *binder, ctx *aggCtx, f *sql.FuncCall) string {
 	if f.Distinct {
 		key += " distinct"
 	}
-	var argTypes []typesT
 	var args []expr.Expr
 	for _, a := range f.Args {
 		e, err := x.bind(a)
@@ -253,7 +253,10 @@ func aggKeyOf(b *binder, ctx *aggCtx, f *sql.FuncCall) string {
 			return ""
 		}
 		args = append(args, e)
-		argTypes = append(argTypes, e.Type())
+	}
+	args, argTypes, err := resolveUnknownArgs(args)
+	if err != nil {
+		return ""
 	}
 	if fn, err := expr.LookupAgg(f.Name, argTypes, f.Distinct); err == nil {
 		for i := range args {
@@ -278,4 +281,21 @@ func aggKeyOf(b *binder, ctx *aggCtx, f *sql.FuncCall) string {
 		}
 	}
 	return key
+}
+
+// resolveUnknownArgs types untyped literals as text, as PostgreSQL does for aggregate arguments
+// (string_agg(x, ',')).
+func resolveUnknownArgs(args []expr.Expr) ([]expr.Expr, []typesT, error) {
+	ts := make([]typesT, len(args))
+	for i, a := range args {
+		if a.Type() == types.Unknown {
+			c, err := expr.Coerce(a, types.Varchar)
+			if err != nil {
+				return nil, nil, err
+			}
+			args[i] = c
+		}
+		ts[i] = args[i].Type()
+	}
+	return args, ts, nil
 }
