@@ -58,6 +58,17 @@ func TestCancel(t *testing.T) {
 		"distinct": func(src func(int, int) Operator) Operator {
 			return newDistinct(&planner.Distinct{Input: values(1)}, src(1, 1024))
 		},
+		"agg": func(src func(int, int) Operator) Operator {
+			f, err := expr.LookupAgg("count", nil, false)
+			if err != nil {
+				t.Fatal(err)
+			}
+			op, err := newAgg(&planner.Agg{GroupBy: keys, Aggs: []planner.AggCall{{Func: f}}, Cols: columns(2)}, src(1, 1024), env)
+			if err != nil {
+				t.Fatal(err)
+			}
+			return op
+		},
 		"limit offset": func(src func(int, int) Operator) Operator {
 			return newLimit(&planner.Limit{Count: 1, Offset: 1 << 60}, src(1, 1024))
 		},
