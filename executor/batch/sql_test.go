@@ -92,12 +92,17 @@ func (db *sqlDB) query(t *testing.T, q string) ([]types.Row, error) {
 	return rows, nil
 }
 
+// knownPlannerIssues are queries whose plans are wrong today; the tests run again once fixed.
+var knownPlannerIssues = map[string]string{
+	"SELECT DISTINCT ON (t_id) t_id, id FROM u ORDER BY t_id, id DESC": "planner drops the ORDER BY of DISTINCT ON: " +
+		"the plan is Distinct(On) over Project over Scan, with no Sort below the Distinct",
+}
+
 func TestSQL(t *testing.T) {
 	db := newSQLDB(t)
 	tests := []struct {
 		q    string
 		want string // rows separated by ";"
-		skip string // a known problem outside this package
 	}{
 		{"SELECT id, name FROM t WHERE v > 2 ORDER BY id", "3|NULL;4|d"},
 		{"SELECT 1 + 1", "2"},
@@ -115,8 +120,7 @@ func TestSQL(t *testing.T) {
 		{"SELECT t_id FROM u EXCEPT ALL SELECT 1 ORDER BY 1", "1;3;NULL"},
 		{"SELECT count(*), sum(v) FROM t WHERE id > 100", "0|NULL"},
 		{"SELECT count(*), sum(v), count(DISTINCT t_id) FROM t, u WHERE u.id = 10", "4|8.5|1"},
-		{"SELECT DISTINCT ON (t_id) t_id, id FROM u ORDER BY t_id, id DESC", "1|11;3|12;NULL|13",
-			"planner drops the ORDER BY of DISTINCT ON: the plan is Distinct(On) over Project over Scan, no Sort"},
+		{"SELECT DISTINCT ON (t_id) t_id, id FROM u ORDER BY t_id, id DESC", "1|11;3|12;NULL|13"},
 		{"SELECT DISTINCT t_id FROM u ORDER BY 1 DESC", "NULL;3;1"},
 		{"SELECT id FROM t ORDER BY v DESC NULLS LAST LIMIT 2", "4;3"},
 		{"SELECT id FROM t ORDER BY id LIMIT 2 OFFSET 1", "2;3"},
@@ -126,8 +130,8 @@ func TestSQL(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.q, func(t *testing.T) {
-			if tc.skip != "" {
-				t.Skip(tc.skip)
+			if why := knownPlannerIssues[tc.q]; why != "" {
+				t.Skip(why)
 			}
 			rows, err := db.query(t, tc.q)
 			if err != nil {
