@@ -239,16 +239,58 @@ func init() {
 		name string
 		spec string
 	}{
-		{13377, "routines", `specific_catalog:name specific_schema:name specific_name:name routine_catalog:name routine_schema:name routine_name:name routine_type:text module_catalog:name module_schema:name module_name:name udt_catalog:name udt_schema:name udt_name:name data_type:text character_maximum_length:int4 character_octet_length:int4 character_set_catalog:name character_set_schema:name character_set_name:name collation_catalog:name collation_schema:name collation_name:name numeric_precision:int4 numeric_precision_radix:int4 numeric_scale:int4 datetime_precision:int4 interval_type:text interval_precision:int4 type_udt_catalog:name type_udt_schema:name type_udt_name:name scope_catalog:name scope_schema:name scope_name:name maximum_cardinality:int4 dtd_identifier:name routine_body:text routine_definition:text external_name:text external_language:text parameter_style:text is_deterministic:text sql_data_access:text is_null_call:text sql_path:text schema_level_routine:text max_dynamic_result_sets:int4 is_user_defined_cast:text is_implicitly_invocable:text security_type:text to_sql_specific_catalog:name to_sql_specific_schema:name to_sql_specific_name:name as_locator:text created:timestamptz last_altered:timestamptz new_savepoint_level:text is_udt_dependent:text result_cast_from_data_type:text result_cast_as_locator:text result_cast_char_max_length:int4 result_cast_char_octet_length:int4 result_cast_char_set_catalog:name result_cast_char_set_schema:name result_cast_char_set_name:name result_cast_collation_catalog:name result_cast_collation_schema:name result_cast_collation_name:name result_cast_numeric_precision:int4 result_cast_numeric_precision_radix:int4 result_cast_numeric_scale:int4 result_cast_datetime_precision:int4 result_cast_interval_type:text result_cast_interval_precision:int4 result_cast_type_udt_catalog:name result_cast_type_udt_schema:name result_cast_type_udt_name:name result_cast_scope_catalog:name result_cast_scope_schema:name result_cast_scope_name:name result_cast_maximum_cardinality:int4 result_cast_dtd_identifier:name`},
-		{13334, "parameters", `specific_catalog:name specific_schema:name specific_name:name ordinal_position:int4 parameter_mode:text is_result:text as_locator:text parameter_name:name data_type:text character_maximum_length:int4 character_octet_length:int4 character_set_catalog:name character_set_schema:name character_set_name:name collation_catalog:name collation_schema:name collation_name:name numeric_precision:int4 numeric_precision_radix:int4 numeric_scale:int4 datetime_precision:int4 interval_type:text interval_precision:int4 udt_catalog:name udt_schema:name udt_name:name scope_catalog:name scope_schema:name scope_name:name maximum_cardinality:int4 dtd_identifier:name parameter_default:text`},
-		{13339, "referential_constraints", `constraint_catalog:name constraint_schema:name constraint_name:name unique_constraint_catalog:name unique_constraint_schema:name unique_constraint_name:name match_option:text update_rule:text delete_rule:text`},
+		{13377, "routines", `specific_catalog:name specific_schema:name specific_name:name routine_catalog:name
+			routine_schema:name routine_name:name routine_type:text module_catalog:name module_schema:name
+			module_name:name udt_catalog:name udt_schema:name udt_name:name data_type:text
+			character_maximum_length:int4 character_octet_length:int4 character_set_catalog:name
+			character_set_schema:name character_set_name:name collation_catalog:name collation_schema:name
+			collation_name:name numeric_precision:int4 numeric_precision_radix:int4 numeric_scale:int4
+			datetime_precision:int4 interval_type:text interval_precision:int4 type_udt_catalog:name
+			type_udt_schema:name type_udt_name:name scope_catalog:name scope_schema:name scope_name:name
+			maximum_cardinality:int4 dtd_identifier:name routine_body:text routine_definition:text
+			external_name:text external_language:text parameter_style:text is_deterministic:text
+			sql_data_access:text is_null_call:text sql_path:text schema_level_routine:text
+			max_dynamic_result_sets:int4 is_user_defined_cast:text is_implicitly_invocable:text
+			security_type:text to_sql_specific_catalog:name to_sql_specific_schema:name
+			to_sql_specific_name:name as_locator:text created:timestamptz last_altered:timestamptz
+			new_savepoint_level:text is_udt_dependent:text result_cast_from_data_type:text
+			result_cast_as_locator:text result_cast_char_max_length:int4 result_cast_char_octet_length:int4
+			result_cast_char_set_catalog:name result_cast_char_set_schema:name
+			result_cast_char_set_name:name result_cast_collation_catalog:name
+			result_cast_collation_schema:name result_cast_collation_name:name
+			result_cast_numeric_precision:int4 result_cast_numeric_precision_radix:int4
+			result_cast_numeric_scale:int4 result_cast_datetime_precision:int4
+			result_cast_interval_type:text result_cast_interval_precision:int4
+			result_cast_type_udt_catalog:name result_cast_type_udt_schema:name
+			result_cast_type_udt_name:name result_cast_scope_catalog:name result_cast_scope_schema:name
+			result_cast_scope_name:name result_cast_maximum_cardinality:int4 result_cast_dtd_identifier:name`},
+		{13334, "parameters", `specific_catalog:name specific_schema:name specific_name:name ordinal_position:int4
+			parameter_mode:text is_result:text as_locator:text parameter_name:name data_type:text
+			character_maximum_length:int4 character_octet_length:int4 character_set_catalog:name
+			character_set_schema:name character_set_name:name collation_catalog:name collation_schema:name
+			collation_name:name numeric_precision:int4 numeric_precision_radix:int4 numeric_scale:int4
+			datetime_precision:int4 interval_type:text interval_precision:int4 udt_catalog:name
+			udt_schema:name udt_name:name scope_catalog:name scope_schema:name scope_name:name
+			maximum_cardinality:int4 dtd_identifier:name parameter_default:text`},
+		{13339, "referential_constraints", `constraint_catalog:name constraint_schema:name constraint_name:name
+			unique_constraint_catalog:name unique_constraint_schema:name unique_constraint_name:name
+			match_option:text update_rule:text delete_rule:text`},
 		{13260, "check_constraints", `constraint_catalog:name constraint_schema:name constraint_name:name check_clause:text`},
-		{13440, "triggers", `trigger_catalog:name trigger_schema:name trigger_name:name event_manipulation:text event_object_catalog:name event_object_schema:name event_object_table:name action_order:int4 action_condition:text action_statement:text action_orientation:text action_timing:text action_reference_old_table:name action_reference_new_table:name action_reference_old_row:name action_reference_new_row:name created:timestamptz`},
-		{13386, "sequences", `sequence_catalog:name sequence_schema:name sequence_name:name data_type:text numeric_precision:int4 numeric_precision_radix:int4 numeric_scale:int4 start_value:text minimum_value:text maximum_value:text increment:text cycle_option:text`},
+		{13440, "triggers", `trigger_catalog:name trigger_schema:name trigger_name:name event_manipulation:text
+			event_object_catalog:name event_object_schema:name event_object_table:name action_order:int4
+			action_condition:text action_statement:text action_orientation:text action_timing:text
+			action_reference_old_table:name action_reference_new_table:name action_reference_old_row:name
+			action_reference_new_row:name created:timestamptz`},
+		{13386, "sequences", `sequence_catalog:name sequence_schema:name sequence_name:name data_type:text
+			numeric_precision:int4 numeric_precision_radix:int4 numeric_scale:int4 start_value:text
+			minimum_value:text maximum_value:text increment:text cycle_option:text`},
 		{13236, "applicable_roles", `grantee:name role_name:name is_grantable:text`},
-		{13416, "table_privileges", `grantor:name grantee:name table_catalog:name table_schema:name table_name:name privilege_type:text is_grantable:text with_hierarchy:text`},
-		{13421, "role_table_grants", `grantor:name grantee:name table_catalog:name table_schema:name table_name:name privilege_type:text is_grantable:text with_hierarchy:text`},
-		{13285, "column_privileges", `grantor:name grantee:name table_catalog:name table_schema:name table_name:name column_name:name privilege_type:text is_grantable:text`},
+		{13416, "table_privileges", `grantor:name grantee:name table_catalog:name table_schema:name table_name:name
+			privilege_type:text is_grantable:text with_hierarchy:text`},
+		{13421, "role_table_grants", `grantor:name grantee:name table_catalog:name table_schema:name table_name:name
+			privilege_type:text is_grantable:text with_hierarchy:text`},
+		{13285, "column_privileges", `grantor:name grantee:name table_catalog:name table_schema:name table_name:name column_name:name
+			privilege_type:text is_grantable:text`},
 	} {
 		register(e.oid, InfoSchema, e.name, true, e.spec, nil)
 	}

@@ -84,35 +84,59 @@ func init() {
 		name string
 		spec string
 	}{
-		{2600, "pg_aggregate", `aggfnoid:oid aggkind:char aggnumdirectargs:int2 aggtransfn:oid aggfinalfn:oid aggcombinefn:oid aggserialfn:oid aggdeserialfn:oid aggmtransfn:oid aggminvtransfn:oid aggmfinalfn:oid aggfinalextra:bool aggmfinalextra:bool aggfinalmodify:char aggmfinalmodify:char aggsortop:oid aggtranstype:oid aggtransspace:int4 aggmtranstype:oid aggmtransspace:int4 agginitval:text aggminitval:text`},
+		{2600, "pg_aggregate", `aggfnoid:oid aggkind:char aggnumdirectargs:int2 aggtransfn:oid aggfinalfn:oid aggcombinefn:oid
+			aggserialfn:oid aggdeserialfn:oid aggmtransfn:oid aggminvtransfn:oid aggmfinalfn:oid
+			aggfinalextra:bool aggmfinalextra:bool aggfinalmodify:char aggmfinalmodify:char aggsortop:oid
+			aggtranstype:oid aggtransspace:int4 aggmtranstype:oid aggmtransspace:int4 agginitval:text
+			aggminitval:text`},
 		{1261, "pg_auth_members", `roleid:oid member:oid grantor:oid admin_option:bool`},
 		{2605, "pg_cast", `oid:oid castsource:oid casttarget:oid castfunc:oid castcontext:char castmethod:char`},
-		{2607, "pg_conversion", `oid:oid conname:name connamespace:oid conowner:oid conforencoding:int4 contoencoding:int4 conproc:oid condefault:bool`},
+		{2607, "pg_conversion", `oid:oid conname:name connamespace:oid conowner:oid conforencoding:int4 contoencoding:int4
+			conproc:oid condefault:bool`},
 		{826, "pg_default_acl", `oid:oid defaclrole:oid defaclnamespace:oid defaclobjtype:char defaclacl:text[]`},
 		{2608, "pg_depend", `classid:oid objid:oid objsubid:int4 refclassid:oid refobjid:oid refobjsubid:int4 deptype:char`},
 		{3501, "pg_enum", `oid:oid enumtypid:oid enumsortorder:float4 enumlabel:name`},
 		{3466, "pg_event_trigger", `oid:oid evtname:name evtevent:name evtowner:oid evtfoid:oid evtenabled:char evttags:text[]`},
-		{3079, "pg_extension", `oid:oid extname:name extowner:oid extnamespace:oid extrelocatable:bool extversion:text extconfig:oid[] extcondition:text[]`},
-		{2328, "pg_foreign_data_wrapper", `oid:oid fdwname:name fdwowner:oid fdwhandler:oid fdwvalidator:oid fdwacl:text[] fdwoptions:text[]`},
-		{1417, "pg_foreign_server", `oid:oid srvname:name srvowner:oid srvfdw:oid srvtype:text srvversion:text srvacl:text[] srvoptions:text[]`},
+		{3079, "pg_extension", `oid:oid extname:name extowner:oid extnamespace:oid extrelocatable:bool extversion:text
+			extconfig:oid[] extcondition:text[]`},
+		{2328, "pg_foreign_data_wrapper", `oid:oid fdwname:name fdwowner:oid fdwhandler:oid fdwvalidator:oid fdwacl:text[]
+			fdwoptions:text[]`},
+		{1417, "pg_foreign_server", `oid:oid srvname:name srvowner:oid srvfdw:oid srvtype:text srvversion:text srvacl:text[]
+			srvoptions:text[]`},
 		{3118, "pg_foreign_table", `ftrelid:oid ftserver:oid ftoptions:text[]`},
 		{2611, "pg_inherits", `inhrelid:oid inhparent:oid inhseqno:int4`},
 		{3394, "pg_init_privs", `objoid:oid classoid:oid objsubid:int4 privtype:char initprivs:text[]`},
-		{2616, "pg_opclass", `oid:oid opcmethod:oid opcname:name opcnamespace:oid opcowner:oid opcfamily:oid opcintype:oid opcdefault:bool opckeytype:oid`},
-		{2617, "pg_operator", `oid:oid oprname:name oprnamespace:oid oprowner:oid oprkind:char oprcanmerge:bool oprcanhash:bool oprleft:oid oprright:oid oprresult:oid oprcom:oid oprnegate:oid oprcode:oid oprrest:oid oprjoin:oid`},
-		{3350, "pg_partitioned_table", `partrelid:oid partstrat:char partnatts:int2 partdefid:oid partattrs:int2[] partclass:oid[] partcollation:oid[] partexprs:text`},
-		{3256, "pg_policy", `oid:oid polname:name polrelid:oid polcmd:char polpermissive:bool polroles:oid[] polqual:text polwithcheck:text`},
-		{1255, "pg_proc", `oid:oid proname:name pronamespace:oid proowner:oid prolang:oid procost:float4 prorows:float4 provariadic:oid prosupport:oid prokind:char prosecdef:bool proleakproof:bool proisstrict:bool proretset:bool provolatile:char proparallel:char pronargs:int2 pronargdefaults:int2 prorettype:oid proargtypes:oid[] proallargtypes:oid[] proargmodes:char[] proargnames:text[] proargdefaults:text protrftypes:oid[] prosrc:text probin:text proconfig:text[] proacl:text[]`},
-		{6104, "pg_publication", `oid:oid pubname:name pubowner:oid puballtables:bool pubinsert:bool pubupdate:bool pubdelete:bool pubtruncate:bool pubviaroot:bool`},
+		{2616, "pg_opclass", `oid:oid opcmethod:oid opcname:name opcnamespace:oid opcowner:oid opcfamily:oid opcintype:oid
+			opcdefault:bool opckeytype:oid`},
+		{2617, "pg_operator", `oid:oid oprname:name oprnamespace:oid oprowner:oid oprkind:char oprcanmerge:bool oprcanhash:bool
+			oprleft:oid oprright:oid oprresult:oid oprcom:oid oprnegate:oid oprcode:oid oprrest:oid
+			oprjoin:oid`},
+		{3350, "pg_partitioned_table", `partrelid:oid partstrat:char partnatts:int2 partdefid:oid partattrs:int2[] partclass:oid[]
+			partcollation:oid[] partexprs:text`},
+		{3256, "pg_policy", `oid:oid polname:name polrelid:oid polcmd:char polpermissive:bool polroles:oid[] polqual:text
+			polwithcheck:text`},
+		{1255, "pg_proc", `oid:oid proname:name pronamespace:oid proowner:oid prolang:oid procost:float4 prorows:float4
+			provariadic:oid prosupport:oid prokind:char prosecdef:bool proleakproof:bool proisstrict:bool
+			proretset:bool provolatile:char proparallel:char pronargs:int2 pronargdefaults:int2
+			prorettype:oid proargtypes:oid[] proallargtypes:oid[] proargmodes:char[] proargnames:text[]
+			proargdefaults:text protrftypes:oid[] prosrc:text probin:text proconfig:text[] proacl:text[]`},
+		{6104, "pg_publication", `oid:oid pubname:name pubowner:oid puballtables:bool pubinsert:bool pubupdate:bool pubdelete:bool
+			pubtruncate:bool pubviaroot:bool`},
 		{6106, "pg_publication_rel", `oid:oid prpubid:oid prrelid:oid`},
 		{3541, "pg_range", `rngtypid:oid rngsubtype:oid rngcollation:oid rngsubopc:oid rngcanonical:oid rngsubdiff:oid`},
-		{2618, "pg_rewrite", `oid:oid rulename:name ev_class:oid ev_type:char ev_enabled:char is_instead:bool ev_qual:text ev_action:text`},
+		{2618, "pg_rewrite", `oid:oid rulename:name ev_class:oid ev_type:char ev_enabled:char is_instead:bool ev_qual:text
+			ev_action:text`},
 		{3596, "pg_seclabel", `objoid:oid classoid:oid objsubid:int4 provider:text label:text`},
-		{2224, "pg_sequence", `seqrelid:oid seqtypid:oid seqstart:int8 seqincrement:int8 seqmax:int8 seqmin:int8 seqcache:int8 seqcycle:bool`},
+		{2224, "pg_sequence", `seqrelid:oid seqtypid:oid seqstart:int8 seqincrement:int8 seqmax:int8 seqmin:int8 seqcache:int8
+			seqcycle:bool`},
 		{2396, "pg_shdescription", `objoid:oid classoid:oid description:text`},
 		{3592, "pg_shseclabel", `objoid:oid classoid:oid provider:text label:text`},
-		{3381, "pg_statistic_ext", `oid:oid stxrelid:oid stxname:name stxnamespace:oid stxowner:oid stxstattarget:int4 stxkeys:int2[] stxkind:char[]`},
-		{2620, "pg_trigger", `oid:oid tgrelid:oid tgparentid:oid tgname:name tgfoid:oid tgtype:int2 tgenabled:char tgisinternal:bool tgconstrrelid:oid tgconstrindid:oid tgconstraint:oid tgdeferrable:bool tginitdeferred:bool tgnargs:int2 tgattr:int2[] tgargs:bytea tgqual:text tgoldtable:name tgnewtable:name`},
+		{3381, "pg_statistic_ext", `oid:oid stxrelid:oid stxname:name stxnamespace:oid stxowner:oid stxstattarget:int4
+			stxkeys:int2[] stxkind:char[]`},
+		{2620, "pg_trigger", `oid:oid tgrelid:oid tgparentid:oid tgname:name tgfoid:oid tgtype:int2 tgenabled:char
+			tgisinternal:bool tgconstrrelid:oid tgconstrindid:oid tgconstraint:oid tgdeferrable:bool
+			tginitdeferred:bool tgnargs:int2 tgattr:int2[] tgargs:bytea tgqual:text tgoldtable:name
+			tgnewtable:name`},
 	} {
 		register(e.oid, PgCatalog, e.name, false, e.spec, nil)
 	}
