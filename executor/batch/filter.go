@@ -13,19 +13,17 @@ import (
 // sparse results from several input chunks are packed together so that a selective filter does not
 // hand its parent a stream of nearly empty chunks.
 type filterOp struct {
-	env   *Env
-	in    Operator
-	cond  expr.Expr
-	out   *colBuf
-	sel   []int32      // selected rows of pending
-	pend  *types.Chunk // an input chunk whose selection did not fit into the last output
-	done  bool
-	width int
+	env  *Env
+	in   Operator
+	cond expr.Expr
+	out  *colBuf
+	sel  []int32      // selected rows of pending
+	pend *types.Chunk // an input chunk whose selection did not fit into the last output
+	done bool
 }
 
 func newFilter(n *planner.Filter, in Operator, env *Env) *filterOp {
-	w := len(n.Columns())
-	return &filterOp{env: env, in: in, cond: n.Cond, out: newColBuf(w), width: w}
+	return &filterOp{env: env, in: in, cond: n.Cond, out: newColBuf(len(n.Columns()))}
 }
 
 func (o *filterOp) Next(ctx context.Context) (*types.Chunk, error) {

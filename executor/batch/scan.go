@@ -16,13 +16,13 @@ import (
 // reused row buffer and scattered into reused column vectors: no allocation per row beyond what the
 // codec needs for variable-length values.
 type scanOp struct {
-	rel   *catalog.Relation
-	snap  *storage.Snapshot
-	types []types.Type
-	it    *storage.Iter
-	row   types.Row
-	out   *colBuf
-	done  bool
+	rel  *catalog.Relation
+	snap *storage.Snapshot
+	ts   []types.Type
+	it   *storage.Iter
+	row  types.Row
+	out  *colBuf
+	done bool
 }
 
 func newScan(n *planner.Scan, env *Env) (*scanOp, error) {
@@ -37,7 +37,7 @@ func newScan(n *planner.Scan, env *Env) (*scanOp, error) {
 		return nil, pgerr.New(pgerr.InternalError, "scan of %s: plan has %d columns, relation %d",
 			relName(n.Rel), len(n.Cols), len(ts))
 	}
-	return &scanOp{rel: n.Rel, snap: env.Snapshot, types: ts, out: newColBuf(len(ts))}, nil
+	return &scanOp{rel: n.Rel, snap: env.Snapshot, ts: ts, out: newColBuf(len(ts))}, nil
 }
 
 func (o *scanOp) Next(ctx context.Context) (*types.Chunk, error) {
@@ -62,7 +62,7 @@ func (o *scanOp) Next(ctx context.Context) (*types.Chunk, error) {
 		if o.out.n == types.MaxChunkRows {
 			break
 		}
-		r, err := codec.DecodeRow(o.it.Value(), o.types, o.row)
+		r, err := codec.DecodeRow(o.it.Value(), o.ts, o.row)
 		if err != nil {
 			return nil, pgerr.Wrap(err, pgerr.InternalError, "scan of %s: key %x", relName(o.rel), o.it.Key())
 		}
