@@ -97,7 +97,7 @@ func (s *Session) createTable(ctx context.Context, ct *sql.CreateTable, text str
 		}
 		col := catalog.Column{Name: c.Name, Type: c.Type, NotNull: c.NotNull}
 		if c.Default != nil {
-			col.Default = "default"
+			col.Default = sql.DeparseExpr(c.Default)
 		}
 		r.Columns = append(r.Columns, col)
 	}

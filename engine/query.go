@@ -14,7 +14,7 @@ import (
 )
 
 func (st *statement) env() *planner.Env {
-	return &planner.Env{Catalog: st.s.e.cat, ParamTypes: st.declared, Ctx: st.s.exprContext(nil)}
+	return &planner.Env{Catalog: st.s.e.cat, ParamTypes: st.declared, Ctx: st.s.exprContext(nil), NumParams: st.parsed.NumParams}
 }
 
 func toWireColumns(cols []planner.Column) []pgwire.Column {

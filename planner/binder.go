@@ -25,6 +25,9 @@ type Env struct {
 	ParamTypes []types.Type
 	// Ctx is used for constant folding (LIMIT expressions, defaults).
 	Ctx *expr.Context
+	// NumParams is the highest $n in the statement text (sql.Parsed.NumParams); correlated
+	// subqueries use parameter slots after it.
+	NumParams int
 }
 
 // binder holds the state of planning one statement.
@@ -50,11 +53,14 @@ func newBinder(env *Env) *binder {
 }
 
 func (b *binder) allocSlot() int {
-	// Slots for correlated columns live after every statement parameter; the statement's parameter
-	// count is known once binding ends, so slots are numbered from a high base and remapped never:
-	// using 1<<16 keeps them clear of any realistic $n.
+	// Slots for correlated columns come right after the statement's own parameters, whose count
+	// the parser knows before planning starts.
 	b.slots++
-	return 1<<16 + b.slots - 1
+	base := b.env.NumParams
+	if len(b.env.ParamTypes) > base {
+		base = len(b.env.ParamTypes)
+	}
+	return base + b.slots
 }
 
 // paramType returns the (possibly still unknown) type of $n.

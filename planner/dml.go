@@ -173,37 +173,39 @@ func (b *binder) hintParam(e sql.Expr, t types.Type) {
 // defaults returns each column's DEFAULT expression, or a typed NULL.
 func (b *binder) defaults(r *catalog.Relation) ([]expr.Expr, error) {
 	out := make([]expr.Expr, len(r.Columns))
-	var defs map[string]sql.Expr
 	for i, c := range r.Columns {
 		out[i] = expr.NewConst(types.NullDatum, c.Type)
 		if c.Default == "" {
 			continue
 		}
-		if defs == nil {
-			// The definition is re-parsed rather than storing expression text, so a default means
-			// exactly what the user wrote.
-			p, err := sql.ParseOne(r.Definition)
-			if err != nil {
-				return nil, pgerr.Wrap(err, pgerr.InternalError, "table %s definition", r.Name)
-			}
-			defs = map[string]sql.Expr{}
-			if ct, ok := p.Stmt.(*sql.CreateTable); ok {
-				for _, cd := range ct.Columns {
-					if cd.Default != nil {
-						defs[cd.Name] = cd.Default
-					}
-				}
-			}
+		d, err := ParseExprText(c.Default)
+		if err != nil {
+			return nil, pgerr.Wrap(err, pgerr.InternalError, "default of %s.%s", r.Name, c.Name)
 		}
-		if d, ok := defs[c.Name]; ok {
-			e, err := b.scalarTyped(&scope{}, d, c.Type)
-			if err != nil {
-				return nil, err
-			}
-			out[i] = e
+		e, err := b.scalarTyped(&scope{}, d, c.Type)
+		if err != nil {
+			return nil, err
 		}
+		out[i] = e
 	}
 	return out, nil
+}
+
+// ParseExprText parses the text of one expression (a stored DEFAULT).
+func ParseExprText(text string) (sql.Expr, error) {
+	p, err := sql.ParseOne("SELECT " + text)
+	if err != nil {
+		return nil, err
+	}
+	sel, ok := p.Stmt.(*sql.SelectStmt)
+	if !ok {
+		return nil, pgerr.New(pgerr.SyntaxError, "not an expression: %s", text)
+	}
+	body, ok := sel.Query.Body.(*sql.Select)
+	if !ok || len(body.Items) != 1 {
+		return nil, pgerr.New(pgerr.SyntaxError, "not an expression: %s", text)
+	}
+	return body.Items[0].Expr, nil
 }
 
 // targetScan scans a DML target, naming its columns by alias.

@@ -1,10 +1,13 @@
 package planner
 
 import (
+	"strings"
+
 	"github.com/runnel-db/runnel/catalog"
 	"github.com/runnel-db/runnel/executor/expr"
 	"github.com/runnel-db/runnel/pgerr"
 	"github.com/runnel-db/runnel/sql"
+	"github.com/runnel-db/runnel/types"
 )
 
 // fromItem binds one FROM item, returning its node and the names of its columns.
@@ -345,5 +348,83 @@ func (b *binder) joinUsing(node *Join, lcols, rcols []scopeCol, using []string, 
 }
 
 func (b *binder) funcTable(t *sql.FuncTable, level *scope) (Node, []scopeCol, error) {
-	return nil, nil, pgerr.Unsupported("table function %s is not supported in this query", t.Name)
+	name := t.Name
+	alias := name
+	if t.Alias != nil {
+		alias = t.Alias.Name
+	}
+	// Arguments may read the enclosing query's columns (psql's unnest(stxkeys) inside a correlated
+	// subquery), not this level's FROM items.
+	x := &exprCtx{b: b, rel: &rel{s: &scope{parent: level.parent}}, clause: "FROM"}
+	var args []expr.Expr
+	for _, a := range t.Args {
+		e, err := x.bind(a)
+		if err != nil {
+			return nil, nil, err
+		}
+		args = append(args, e)
+	}
+	var colType types.Type
+	switch name {
+	case "generate_series":
+		if len(args) < 2 || len(args) > 3 {
+			return nil, nil, pgerr.New(pgerr.UndefinedFunction, "function generate_series with %d arguments does not exist", len(args))
+		}
+		t0 := args[0].Type()
+		if t0 == types.Unknown {
+			t0 = args[1].Type()
+		}
+		switch {
+		case t0.IsInteger() || t0 == types.Unknown:
+			colType = types.Int32
+			if t0 == types.Int64 || args[1].Type() == types.Int64 {
+				colType = types.Int64
+			}
+		case t0 == types.Numeric:
+			colType = types.Numeric
+		case t0 == types.Timestamp || t0 == types.Timestamptz:
+			colType = t0
+			if len(args) != 3 {
+				return nil, nil, pgerr.New(pgerr.UndefinedFunction, "function generate_series(%s, %s) does not exist", t0, args[1].Type())
+			}
+		default:
+			return nil, nil, pgerr.New(pgerr.UndefinedFunction, "function generate_series(%s, %s) does not exist", t0, args[1].Type())
+		}
+		for i := range args {
+			want := colType
+			if i == 2 && colType.IsTemporal() {
+				want = types.Interval
+			}
+			c, err := expr.Coerce(args[i], want)
+			if err != nil {
+				return nil, nil, err
+			}
+			args[i] = c
+		}
+	case "unnest":
+		if len(args) != 1 || (!args[0].Type().IsArray() && args[0].Type() != types.Unknown) {
+			return nil, nil, pgerr.New(pgerr.UndefinedFunction, "function unnest requires one array argument")
+		}
+		colType = args[0].Type().Elem()
+		if colType == types.Unknown {
+			colType = types.Varchar
+			c, err := expr.Coerce(args[0], types.ArrayOf(types.Varchar))
+			if err != nil {
+				return nil, nil, err
+			}
+			args[0] = c
+		}
+	case "tumble", "hop":
+		return nil, nil, pgerr.Unsupported("%s is only supported in materialized views for now", strings.ToUpper(name))
+	default:
+		return nil, nil, pgerr.Unsupported("table function %s is not supported", name)
+	}
+	colName := name
+	if t.Alias != nil && len(t.Alias.Columns) > 0 {
+		colName = t.Alias.Columns[0]
+	} else if t.Alias != nil {
+		colName = t.Alias.Name
+	}
+	n := &TableFunc{Name: name, Args: args, Cols: []Column{{Name: colName, Type: colType}}}
+	return n, []scopeCol{{table: alias, name: colName, typ: colType}}, nil
 }

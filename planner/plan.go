@@ -204,3 +204,17 @@ func (n *Distinct) Children() []Node         { return []Node{n.Input} }
 func (n *SetOp) Children() []Node            { return n.Inputs }
 func (n *EnforceSingleRow) Children() []Node { return []Node{n.Input} }
 func (n *Apply) Children() []Node            { return []Node{n.Outer, n.Sub} }
+
+// TableFunc produces the rows of a set-returning function in FROM: generate_series(start, stop
+// [, step]) and unnest(array). Args are evaluated once per execution over a one-row, zero-column
+// chunk (they may read outer columns through parameter slots inside an Apply). Output: one column
+// named after the function or its alias, plus, WithOrdinality, a bigint ordinal.
+type TableFunc struct {
+	Name           string
+	Args           []expr.Expr
+	WithOrdinality bool
+	Cols           []Column
+}
+
+func (n *TableFunc) Columns() []Column { return n.Cols }
+func (n *TableFunc) Children() []Node  { return nil }

@@ -158,7 +158,7 @@ func (b *binder) selectQuery(sel *sql.Select, orderBy []sql.OrderItem, limit, of
 			}
 			// DISTINCT ON keeps the first row of each group in ORDER BY order: sort first.
 			if len(keys) > 0 {
-				n = &Sort{Input: n, Keys: keys}
+				d.Input = &Sort{Input: n, Keys: keys}
 				keys = nil
 			}
 		}

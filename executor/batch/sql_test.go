@@ -92,12 +92,6 @@ func (db *sqlDB) query(t *testing.T, q string) ([]types.Row, error) {
 	return rows, nil
 }
 
-// knownPlannerIssues are queries whose plans are wrong today; the tests run again once fixed.
-var knownPlannerIssues = map[string]string{
-	"SELECT DISTINCT ON (t_id) t_id, id FROM u ORDER BY t_id, id DESC": "planner drops the ORDER BY of DISTINCT ON: " +
-		"the plan is Distinct(On) over Project over Scan, with no Sort below the Distinct",
-}
-
 func TestSQL(t *testing.T) {
 	db := newSQLDB(t)
 	tests := []struct {
@@ -130,9 +124,6 @@ func TestSQL(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.q, func(t *testing.T) {
-			if why := knownPlannerIssues[tc.q]; why != "" {
-				t.Skip(why)
-			}
 			rows, err := db.query(t, tc.q)
 			if err != nil {
 				t.Fatalf("%v", err)
