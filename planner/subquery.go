@@ -110,6 +110,14 @@ func (x *exprCtx) subquery(sq *sql.Subquery) (expr.Expr, error) {
 			return nil, err
 		}
 		return expr.NewCase(nil, [][2]expr.Expr{{isEmpty, expr.NewConst(types.NewBool(all), types.Bool)}}, cmp)
+	case sql.ArraySubquery:
+		// array_agg of no rows is NULL, but ARRAY(SELECT ... WHERE false) is an empty array.
+		isEmpty, err := expr.NewBinary("=", expr.NewColumn(base+1, types.Int64), expr.NewConst(types.NewInt64(0), types.Int64))
+		if err != nil {
+			return nil, err
+		}
+		empty := expr.NewConst(types.NewArray(valueType.Elem(), []types.Datum{}), valueType)
+		return expr.NewCase(nil, [][2]expr.Expr{{isEmpty, empty}}, value)
 	}
 	return value, nil
 }
