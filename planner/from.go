@@ -217,13 +217,15 @@ func (b *binder) join(j *sql.Join, level *scope) (Node, []scopeCol, error) {
 		return b.joinUsing(node, lcols, rcols, using, level)
 	}
 	if j.On != nil {
+		// Equi-join keys first, then the rest of the condition: keys that are not plain columns
+		// (casts, expressions) become hidden columns of their side, so every join key is a column
+		// (the streaming join needs that) and the residual condition is bound over the final layout.
 		ls := &scope{cols: lcols, parent: level.parent}
 		rs := &scope{cols: rcols, parent: level.parent}
 		x := &exprCtx{b: b, rel: &rel{s: combined}, clause: "JOIN"}
-		var residual []expr.Expr
+		var residualAST []sql.Expr
 		for _, c := range conjuncts(j.On) {
-			whole, err := x.bindBool(c, "JOIN")
-			if err != nil {
+			if _, err := x.bindBool(c, "JOIN"); err != nil {
 				return nil, nil, err
 			}
 			if lk, rk, ok := b.equiKey(c, ls, rs); ok {
@@ -231,9 +233,24 @@ func (b *binder) join(j *sql.Join, level *scope) (Node, []scopeCol, error) {
 				node.RightKeys = append(node.RightKeys, rk)
 				continue
 			}
-			residual = append(residual, whole)
+			residualAST = append(residualAST, c)
+		}
+		node.L, lcols, node.LeftKeys = keyColumns(node.L, lcols, node.LeftKeys)
+		node.R, rcols, node.RightKeys = keyColumns(node.R, rcols, node.RightKeys)
+		all = append(append([]scopeCol(nil), lcols...), rcols...)
+		combined = &scope{cols: all, parent: level.parent}
+		node.Cols = combined.columns()
+		x = &exprCtx{b: b, rel: &rel{s: combined}, clause: "JOIN"}
+		var residual []expr.Expr
+		for _, c := range residualAST {
+			e, err := x.bindBool(c, "JOIN")
+			if err != nil {
+				return nil, nil, err
+			}
+			residual = append(residual, e)
 		}
 		if len(residual) > 0 {
+			var err error
 			if node.Cond, err = andAll(residual); err != nil {
 				return nil, nil, err
 			}
@@ -284,8 +301,7 @@ func (b *binder) equiKey(c sql.Expr, ls, rs *scope) (expr.Expr, expr.Expr, bool)
 func (b *binder) joinUsing(node *Join, lcols, rcols []scopeCol, using []string, level *scope) (Node, []scopeCol, error) {
 	ls := &scope{cols: lcols}
 	rs := &scope{cols: rcols}
-	var merged []expr.Expr
-	var out []scopeCol
+	var lidx, ridx []int
 	usedL := map[int]bool{}
 	usedR := map[int]bool{}
 	for _, name := range using {
@@ -301,12 +317,22 @@ func (b *binder) joinUsing(node *Join, lcols, rcols []scopeCol, using []string, 
 			return nil, nil, pgerr.New(pgerr.UndefinedColumn, "column %q specified in USING clause does not exist in %s table", name, map[bool]string{true: "left", false: "right"}[li < 0])
 		}
 		usedL[li], usedR[ri] = true, true
+		lidx, ridx = append(lidx, li), append(ridx, ri)
 		lk, rk, err := unify(expr.NewColumn(li, lcols[li].typ), expr.NewColumn(ri, rcols[ri].typ), "=")
 		if err != nil {
 			return nil, nil, err
 		}
 		node.LeftKeys = append(node.LeftKeys, lk)
 		node.RightKeys = append(node.RightKeys, rk)
+	}
+	nl := len(lcols)
+	node.L, lcols, node.LeftKeys = keyColumns(node.L, lcols, node.LeftKeys)
+	node.R, rcols, node.RightKeys = keyColumns(node.R, rcols, node.RightKeys)
+	node.Cols = (&scope{cols: append(append([]scopeCol(nil), lcols...), rcols...)}).columns()
+	var exprs []expr.Expr
+	var out []scopeCol
+	for i, name := range using {
+		li, ri := lidx[i], ridx[i]
 		lref := expr.NewColumn(li, lcols[li].typ)
 		rref := expr.NewColumn(len(lcols)+ri, rcols[ri].typ)
 		var m expr.Expr
@@ -324,12 +350,13 @@ func (b *binder) joinUsing(node *Join, lcols, rcols []scopeCol, using []string, 
 		default:
 			m = lref
 		}
-		merged = append(merged, m)
+		exprs = append(exprs, m)
 		out = append(out, scopeCol{name: name, typ: m.Type()})
 	}
-	var exprs []expr.Expr
-	exprs = append(exprs, merged...)
 	for i, c := range lcols {
+		if i >= nl {
+			break // hidden key columns stay below the join
+		}
 		exprs = append(exprs, expr.NewColumn(i, c.typ))
 		if usedL[i] {
 			c.using = true
@@ -427,4 +454,33 @@ func (b *binder) funcTable(t *sql.FuncTable, level *scope) (Node, []scopeCol, er
 	}
 	n := &TableFunc{Name: name, Args: args, Cols: []Column{{Name: colName, Type: colType}}}
 	return n, []scopeCol{{table: alias, name: colName, typ: colType}}, nil
+}
+
+// keyColumns makes every join key of one side a column of that side: keys that are expressions are
+// computed by a Project into hidden columns appended after the side's own columns.
+func keyColumns(n Node, cols []scopeCol, keys []expr.Expr) (Node, []scopeCol, []expr.Expr) {
+	var extra []expr.Expr
+	out := make([]expr.Expr, len(keys))
+	for i, k := range keys {
+		if c, ok := k.(*expr.ColumnExpr); ok {
+			out[i] = c
+			continue
+		}
+		out[i] = expr.NewColumn(len(cols)+len(extra), k.Type())
+		extra = append(extra, k)
+	}
+	if len(extra) == 0 {
+		return n, cols, keys
+	}
+	exprs := make([]expr.Expr, 0, len(cols)+len(extra))
+	for i, c := range cols {
+		exprs = append(exprs, expr.NewColumn(i, c.typ))
+	}
+	exprs = append(exprs, extra...)
+	ncols := append([]scopeCol(nil), cols...)
+	for _, e := range extra {
+		ncols = append(ncols, scopeCol{name: "?key?", typ: e.Type(), hidden: true})
+	}
+	s := &scope{cols: ncols}
+	return &Project{Input: n, Exprs: exprs, Cols: s.columns()}, ncols, out
 }
