@@ -48,6 +48,8 @@ func build(n planner.Node, ins []Operator, env *Env) (Operator, error) {
 		return newSystemScan(n, env)
 	case *planner.Values:
 		return newValues(n, env), nil
+	case *planner.TableFunc:
+		return newTableFunc(n, env)
 	case *planner.Filter:
 		return newFilter(n, ins[0], env), nil
 	case *planner.Project:
