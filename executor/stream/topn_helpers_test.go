@@ -96,7 +96,7 @@ func diffLists(want, got []string) string {
 }
 
 // testStore opens a store in dir, closed at the end of the test unless closed before.
-func testStore(t *testing.T, dir string) *storage.Store {
+func testStore(t testing.TB, dir string) *storage.Store {
 	t.Helper()
 	st, err := storage.Open(dir, storage.Options{NoSync: true})
 	if err != nil {
