@@ -295,10 +295,22 @@ func (s *Session) dropOne(r *catalog.Relation) error {
 		e.cat.Unpersist(b, r.ID)
 		return nil
 	}
+	e.mu.Lock()
+	v := e.views[r.ID]
+	e.mu.Unlock()
 	var err error
-	if w, _ := e.writer(r.ID); w != nil {
+	if v != nil {
+		removeView := func(b *storage.Batch) error {
+			b.Delete(storage.SystemTable, readyKey(r.ID))
+			return remove(b)
+		}
+		err = e.coord.RemoveJob(r.ID, v.subs, removeView)
+		e.mu.Lock()
+		delete(e.views, r.ID)
+		e.mu.Unlock()
+	} else if w, _ := e.writer(r.ID); w != nil {
 		w.Close()
-		err = e.coord.RemoveJob(r.ID, remove)
+		err = e.coord.RemoveJob(r.ID, nil, remove)
 		e.mu.Lock()
 		delete(e.writers, r.ID)
 		delete(e.rowIDs, r.ID)

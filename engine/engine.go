@@ -42,6 +42,10 @@ type Engine struct {
 	mu      sync.Mutex
 	writers map[uint32]*stream.TableWriter
 	rowIDs  map[uint32]*rowIDGen
+	views   map[uint32]*view
+	// pendingSubs holds, during recovery, the subscription channels of views built before the
+	// relations they read.
+	pendingSubs map[uint32][]chan<- stream.Message
 
 	nextPID atomic.Int32
 }
@@ -72,14 +76,20 @@ func Open(cfg Config) (*Engine, error) {
 	}
 	e := &Engine{
 		cfg: cfg, log: cfg.Logger, store: store, cat: cat, start: time.Now(),
-		writers: map[uint32]*stream.TableWriter{},
-		rowIDs:  map[uint32]*rowIDGen{},
+		writers:     map[uint32]*stream.TableWriter{},
+		rowIDs:      map[uint32]*rowIDGen{},
+		views:       map[uint32]*view{},
+		pendingSubs: map[uint32][]chan<- stream.Message{},
 	}
 	e.nextPID.Store(1000)
+	catalog.SetSettingsFunc(settingRows)
 	e.coord = stream.NewCoordinator(store, cfg.BarrierInterval, cfg.Logger)
-	for _, r := range cat.List(catalog.Table) {
-		e.startTable(r)
+	if err := e.recover(); err != nil {
+		e.coord.Close()
+		store.Close()
+		return nil, fmt.Errorf("open engine: %w", err)
 	}
+	e.coord.Start()
 	e.log.Info("engine open", "data_dir", cfg.DataDir, "epoch", store.CommittedEpoch(), "relations", len(cat.List())-len(cat.List(catalog.System)))
 	return e, nil
 }
@@ -127,11 +137,13 @@ func (g *rowIDGen) next() int64 {
 	return now
 }
 
-// startTable starts the writer job of a table: its DML channel feeds a Materialize actor.
+// startTable starts the writer job of a table: its DML channel feeds a Materialize actor, whose
+// fan-out feeds the views that read the table.
 func (e *Engine) startTable(r *catalog.Relation) {
 	w, ch := stream.NewTableWriter(r.Name)
+	out := stream.NewFanout(r.ID, len(r.Columns), e.takeSubscribers(r.ID)...)
 	m := &stream.Materialize{
-		Table: storage.TableID(r.ID), Types: r.Types(), PK: r.PK, In: ch,
+		JobID: r.ID, Table: storage.TableID(r.ID), Types: r.Types(), PK: r.PK, In: ch, Out: out,
 		Coord: e.coord, Store: e.store, Log: e.log, CacheBytes: e.cfg.CacheSize / 8,
 	}
 	go m.Run()

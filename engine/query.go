@@ -6,6 +6,7 @@ import (
 
 	"github.com/runnel-db/runnel/catalog"
 	"github.com/runnel-db/runnel/executor/batch"
+	"github.com/runnel-db/runnel/executor/expr"
 	"github.com/runnel-db/runnel/pgerr"
 	"github.com/runnel-db/runnel/pgwire"
 	"github.com/runnel-db/runnel/planner"
@@ -36,10 +37,34 @@ func (st *statement) planSelect(q *sql.Query) error {
 	}
 	st.paramTypes = st.fixedParams(p.ParamTypes)
 	st.cols = toWireColumns(p.Cols)
+	regs := regColumns(st.cols)
 	st.run = func(ctx context.Context, params []types.Datum) (pgwire.Rows, error) {
-		return st.s.query(ctx, p.Root, params)
+		rows, err := st.s.query(ctx, p.Root, params)
+		if err == nil && regs != nil {
+			rows.regs, rows.info = regs, st.s.info
+		}
+		return rows, err
 	}
 	return nil
+}
+
+// regColumns finds the regclass and regtype columns of a result and reports them as varchar:
+// their values print as names, which pgwire's text encoding cannot look up without a catalog, so
+// planRows converts them. nil when there are none, the usual case, which then costs nothing.
+func regColumns(cols []pgwire.Column) []regColumn {
+	var regs []regColumn
+	for i, c := range cols {
+		if c.Type == types.Regclass || c.Type == types.Regtype {
+			regs = append(regs, regColumn{i, c.Type})
+			cols[i].Type = types.Varchar
+		}
+	}
+	return regs
+}
+
+type regColumn struct {
+	idx int
+	typ types.Type
 }
 
 // query runs a plan at the latest committed snapshot and streams its rows.
@@ -64,6 +89,9 @@ type planRows struct {
 	row     types.Row
 	done    bool
 	tag     string
+	// regs are the regclass/regtype columns to print as names (see regColumns).
+	regs []regColumn
+	info *expr.Session
 }
 
 func (r *planRows) Next(ctx context.Context) (types.Row, error) {
@@ -82,6 +110,16 @@ func (r *planRows) Next(ctx context.Context) (types.Row, error) {
 		return nil, nil
 	}
 	r.row = r.chunk.Row(r.pos, r.row)
+	for _, c := range r.regs {
+		d := r.row[c.idx]
+		switch {
+		case d.IsNull():
+		case c.typ == types.Regtype:
+			r.row[c.idx] = types.NewVarchar(expr.RegtypeText(uint32(d.Int())))
+		default:
+			r.row[c.idx] = types.NewVarchar(expr.RegclassText(r.info, uint32(d.Int())))
+		}
+	}
 	r.pos++
 	r.count++
 	return r.row, nil

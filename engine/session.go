@@ -63,11 +63,20 @@ func newSession(e *Engine, st pgwire.Startup, c pgwire.Client) *Session {
 			return 0, pgerr.New(pgerr.UndefinedTable, "relation %q does not exist", name)
 		},
 		RegclassName: func(oid uint32) string {
-			if r, ok := e.cat.ByID(oid); ok {
-				return r.Name
+			r, ok := e.cat.ByID(oid)
+			if !ok {
+				return ""
 			}
-			return ""
+			// The search path is pg_catalog then public: only other schemas need naming.
+			if r.Schema == catalog.PgCatalog || r.Schema == catalog.PublicSchema {
+				return expr.QuoteIdent(r.Name)
+			}
+			return expr.QuoteIdent(r.Schema) + "." + expr.QuoteIdent(r.Name)
 		},
+		IndexDef:      e.cat.IndexDef,
+		ConstraintDef: e.cat.ConstraintDef,
+		ViewDef:       e.cat.ViewDef,
+		Description:   e.cat.Description,
 	}
 	return s
 }
@@ -204,4 +213,17 @@ func (st *statement) fixedParams(ts []types.Type) []types.Type {
 		ts = append(ts, types.Varchar)
 	}
 	return ts
+}
+
+// settingRows lists the run-time parameters for pg_settings, with their defaults: a catalog read
+// has no session, so a value changed by SET shows in current_setting() and SHOW, not here.
+func settingRows() []catalog.Setting {
+	names := settingNames()
+	out := make([]catalog.Setting, len(names))
+	for i, n := range names {
+		set := settings[n]
+		out[i] = catalog.Setting{Name: reportedName(n), Value: set.def, Description: set.desc,
+			ReadOnly: set.readOnly, Default: set.def}
+	}
+	return out
 }

@@ -43,7 +43,9 @@ func (st *statement) planUtility() error {
 	case *sql.Drop:
 		st.run = func(ctx context.Context, _ []types.Datum) (pgwire.Rows, error) { return s.drop(ctx, stmt) }
 	case *sql.CreateMaterializedView:
-		return pgerr.Unsupported("CREATE MATERIALIZED VIEW is not supported yet")
+		st.run = func(ctx context.Context, _ []types.Datum) (pgwire.Rows, error) {
+			return s.createMaterializedView(ctx, stmt, text)
+		}
 	case *sql.CreateSource:
 		return pgerr.Unsupported("CREATE SOURCE is not supported yet")
 	case *sql.CreateSink:

@@ -382,6 +382,9 @@ func (b *binder) funcTable(t *sql.FuncTable, level *scope) (Node, []scopeCol, er
 	}
 	// Arguments may read the enclosing query's columns (psql's unnest(stxkeys) inside a correlated
 	// subquery), not this level's FROM items.
+	if name == "tumble" || name == "hop" {
+		return b.hopWindow(t, level)
+	}
 	x := &exprCtx{b: b, rel: &rel{s: &scope{parent: level.parent}}, clause: "FROM"}
 	var args []expr.Expr
 	for _, a := range t.Args {
@@ -442,7 +445,7 @@ func (b *binder) funcTable(t *sql.FuncTable, level *scope) (Node, []scopeCol, er
 			args[0] = c
 		}
 	case "tumble", "hop":
-		return nil, nil, pgerr.Unsupported("%s is only supported in materialized views for now", strings.ToUpper(name))
+		return b.hopWindow(t, level)
 	default:
 		return nil, nil, pgerr.Unsupported("table function %s is not supported", name)
 	}
@@ -483,4 +486,101 @@ func keyColumns(n Node, cols []scopeCol, keys []expr.Expr) (Node, []scopeCol, []
 	}
 	s := &scope{cols: ncols}
 	return &Project{Input: n, Exprs: exprs, Cols: s.columns()}, ncols, out
+}
+
+// hopWindow binds TUMBLE(rel, time_col, size [, offset]) and HOP(rel, time_col, slide, size
+// [, offset]), RisingWave's window table functions.
+func (b *binder) hopWindow(t *sql.FuncTable, level *scope) (Node, []scopeCol, error) {
+	name := strings.ToUpper(t.Name)
+	nint := 1
+	if t.Name == "hop" {
+		nint = 2
+	}
+	if len(t.Args) != 2+nint && len(t.Args) != 3+nint {
+		return nil, nil, pgerr.New(pgerr.UndefinedFunction, "function %s with %d arguments does not exist", strings.ToLower(name), len(t.Args))
+	}
+	ref, ok := t.Args[0].(*sql.ColumnRef)
+	if !ok || len(ref.Parts) > 2 {
+		return nil, nil, pgerr.New(pgerr.SyntaxError, "the first argument of %s must be a table, source or view name", name)
+	}
+	tr := &sql.TableRef{Name: sql.ObjectName{Name: ref.Parts[len(ref.Parts)-1]}}
+	if len(ref.Parts) == 2 {
+		tr.Name.Schema = ref.Parts[0]
+	}
+	in, cols, err := b.fromItem(tr, level)
+	if err != nil {
+		return nil, nil, err
+	}
+	tc, ok := t.Args[1].(*sql.ColumnRef)
+	if !ok || len(tc.Parts) != 1 {
+		return nil, nil, pgerr.New(pgerr.SyntaxError, "the second argument of %s must be a column name", name)
+	}
+	ts := &scope{cols: cols}
+	timeCol, err := ts.find("", tc.Parts[0])
+	if err != nil {
+		return nil, nil, err
+	}
+	if timeCol < 0 {
+		return nil, nil, pgerr.New(pgerr.UndefinedColumn, "column %q does not exist", tc.Parts[0])
+	}
+	tt := cols[timeCol].typ
+	if tt != types.Timestamp && tt != types.Timestamptz {
+		return nil, nil, pgerr.New(pgerr.DatatypeMismatch, "the time column of %s must be a timestamp or timestamptz, not %s", name, tt)
+	}
+	var ivs []types.IntervalValue
+	for _, a := range t.Args[2:] {
+		e, err := b.scalar(&scope{}, a)
+		if err != nil {
+			return nil, nil, err
+		}
+		if e, err = expr.Coerce(e, types.Interval); err != nil {
+			return nil, nil, pgerr.New(pgerr.DatatypeMismatch, "window sizes of %s must be intervals", name)
+		}
+		f, err := expr.Fold(e, b.env.Ctx)
+		if err != nil {
+			return nil, nil, err
+		}
+		d, ok := expr.IsConst(f)
+		if !ok || d.IsNull() {
+			return nil, nil, pgerr.New(pgerr.InvalidParameterValue, "window sizes of %s must be constant intervals", name)
+		}
+		iv := d.IntervalValue()
+		if iv.Months != 0 {
+			return nil, nil, pgerr.Unsupported("%s windows measured in months are not supported", name)
+		}
+		ivs = append(ivs, iv)
+	}
+	w := &HopWindow{Input: in, TimeCol: timeCol}
+	w.Slide, w.Size = ivs[0], ivs[0]
+	rest := ivs[1:]
+	if t.Name == "hop" {
+		w.Size, rest = ivs[1], ivs[2:]
+	}
+	if len(rest) > 0 {
+		w.Offset = rest[0]
+	}
+	slide, size := intervalMicros(w.Slide), intervalMicros(w.Size)
+	if slide <= 0 || size <= 0 {
+		return nil, nil, pgerr.New(pgerr.InvalidParameterValue, "window size and slide of %s must be positive", name)
+	}
+	if size%slide != 0 {
+		return nil, nil, pgerr.New(pgerr.InvalidParameterValue, "the window size of HOP must be a multiple of its slide")
+	}
+	alias := tr.Name.Name
+	if t.Alias != nil {
+		alias = t.Alias.Name
+	}
+	out := make([]scopeCol, 0, len(cols)+2)
+	for _, c := range cols {
+		c.table = alias
+		out = append(out, c)
+	}
+	out = append(out, scopeCol{table: alias, name: "window_start", typ: tt}, scopeCol{table: alias, name: "window_end", typ: tt})
+	w.Cols = (&scope{cols: out}).columns()
+	return w, out, nil
+}
+
+// intervalMicros is an interval's length with a day as 24 hours (months are refused earlier).
+func intervalMicros(iv types.IntervalValue) int64 {
+	return int64(iv.Days)*86_400_000_000 + iv.Micros
 }

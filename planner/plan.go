@@ -218,3 +218,17 @@ type TableFunc struct {
 
 func (n *TableFunc) Columns() []Column { return n.Cols }
 func (n *TableFunc) Children() []Node  { return nil }
+
+// HopWindow assigns each input row to the time windows containing its TimeCol: TUMBLE (Slide ==
+// Size) gives one window per row, HOP several. Output: the input columns, then window_start and
+// window_end, of TimeCol's type. Windows are aligned to Offset from the epoch, in UTC, as in
+// RisingWave; a NULL time belongs to no window.
+type HopWindow struct {
+	Input               Node
+	TimeCol             int
+	Slide, Size, Offset types.IntervalValue
+	Cols                []Column
+}
+
+func (n *HopWindow) Columns() []Column { return n.Cols }
+func (n *HopWindow) Children() []Node  { return []Node{n.Input} }

@@ -96,3 +96,6 @@ func (c *Chunk) Reset() {
 	}
 	c.n = 0
 }
+
+// SetLen sets the row count after a caller appended to Ops and every column directly.
+func (c *Chunk) SetLen(n int) { c.n = n }

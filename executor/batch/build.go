@@ -50,6 +50,8 @@ func build(n planner.Node, ins []Operator, env *Env) (Operator, error) {
 		return newValues(n, env), nil
 	case *planner.TableFunc:
 		return newTableFunc(n, env)
+	case *planner.HopWindow:
+		return newHopWindow(n, ins[0])
 	case *planner.Filter:
 		return newFilter(n, ins[0], env), nil
 	case *planner.Project:

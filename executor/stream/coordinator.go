@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"log/slog"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/runnel-db/runnel/storage"
@@ -34,6 +35,7 @@ type Coordinator struct {
 	kick    chan struct{}
 	stop    chan struct{}
 	done    chan struct{}
+	started atomic.Bool
 }
 
 // Job is a set of actors that is added and removed as one: a table's writer, a view's operators.
@@ -51,7 +53,8 @@ type collected struct {
 	err   error
 }
 
-// NewCoordinator starts the barrier loop; interval is the time between periodic barriers.
+// NewCoordinator returns a coordinator; interval is the time between periodic barriers. Start it
+// once the jobs are registered.
 func NewCoordinator(store *storage.Store, interval time.Duration, log *slog.Logger) *Coordinator {
 	c := &Coordinator{
 		store:     store,
@@ -66,14 +69,22 @@ func NewCoordinator(store *storage.Store, interval time.Duration, log *slog.Logg
 		done:      make(chan struct{}),
 	}
 	c.changed = sync.NewCond(&c.mu)
-	go c.loop()
 	return c
+}
+
+// Start starts the barrier loop. Recovery registers every job first, so that no barrier runs
+// before the whole graph is connected.
+func (c *Coordinator) Start() {
+	c.started.Store(true)
+	go c.loop()
 }
 
 // Close stops the barrier loop after the checkpoint in progress, if any.
 func (c *Coordinator) Close() {
 	close(c.stop)
-	<-c.done
+	if c.started.Load() {
+		<-c.done
+	}
 }
 
 func (c *Coordinator) loop() {
@@ -96,61 +107,68 @@ func (c *Coordinator) loop() {
 // SetInterval changes the time between periodic barriers.
 func (c *Coordinator) SetInterval(d time.Duration) { c.interval = d }
 
-// AddJob registers a job's sources and writers; the next barrier reaches it.
+// AddJob registers a job's sources and writers; the next barrier reaches it. Used for jobs that
+// need no epoch boundary of their own: a new table, and every job at recovery.
 func (c *Coordinator) AddJob(j *Job) {
 	c.run.Lock()
 	defer c.run.Unlock()
 	c.jobs[j.ID] = j
 }
 
-// RemoveJob sends a stop barrier through the job's sources, waits for its writers to report it, and
-// unregisters the job; fn, when not nil, then adds writes (dropping the job's state and catalog
-// entry) to the batch of that same epoch, so a drop is atomic.
-func (c *Coordinator) RemoveJob(id uint32, fn func(b *storage.Batch) error) error {
-	c.run.Lock()
-	defer c.run.Unlock()
-	j, ok := c.jobs[id]
-	if !ok {
-		return fmt.Errorf("remove job %d: no such job", id)
+// RemoveJob stops job id at the next barrier and adds fn's writes (dropping the job's state and
+// catalog entry) to that same epoch, so a drop is atomic. remove lists subscriber channels of the
+// job that its upstream relations stop feeding at that barrier.
+func (c *Coordinator) RemoveJob(id uint32, remove []chan<- Message, fn func(b *storage.Batch) error) error {
+	m := &Mutation{Stop: map[uint32]bool{id: true}, Remove: map[chan<- Message]bool{}}
+	for _, ch := range remove {
+		m.Remove[ch] = true
 	}
-	delete(c.jobs, id)
-	return c.epochLocked([]*Job{j}, true, fn)
+	return c.Apply(m, fn, nil)
 }
 
 // Commit commits an epoch with the writes of fn (catalog changes) together with every job's state,
 // and returns once it is durable. Used by DDL.
 func (c *Coordinator) Commit(fn func(b *storage.Batch) error) error {
-	c.run.Lock()
-	defer c.run.Unlock()
-	return c.epochLocked(c.jobList(), false, fn)
+	return c.Apply(nil, fn, nil)
 }
 
-func (c *Coordinator) jobList() []*Job {
-	out := make([]*Job, 0, len(c.jobs))
-	for _, j := range c.jobs {
-		out = append(out, j)
+// Apply runs one epoch now: its barrier carries m to every job, fn adds writes to its batch, and
+// once it is committed the jobs m stops are unregistered and add, when not nil, is registered (its
+// actors may start then: the next barrier will expect them).
+func (c *Coordinator) Apply(m *Mutation, fn func(b *storage.Batch) error, add *Job) error {
+	c.run.Lock()
+	defer c.run.Unlock()
+	err := c.epochLocked(m, fn)
+	if m != nil {
+		for id := range m.Stop {
+			delete(c.jobs, id)
+		}
 	}
-	return out
+	if err == nil && add != nil {
+		c.jobs[add.ID] = add
+	}
+	return err
 }
 
 func (c *Coordinator) checkpoint() error {
 	c.run.Lock()
 	defer c.run.Unlock()
-	return c.epochLocked(c.jobList(), false, nil)
+	return c.epochLocked(nil, nil)
 }
 
-// epochLocked runs one epoch over jobs: inject, collect, commit. c.run is held.
-func (c *Coordinator) epochLocked(jobs []*Job, stop bool, extra func(b *storage.Batch) error) error {
+// epochLocked runs one epoch over every job: inject, collect, commit. c.run is held.
+func (c *Coordinator) epochLocked(m *Mutation, extra func(b *storage.Batch) error) error {
 	c.mu.Lock()
 	epoch := c.next
 	c.next++
 	c.mu.Unlock()
 
 	writers := 0
-	for _, j := range jobs {
+	barrier := &Barrier{Epoch: epoch, Mutation: m}
+	for _, j := range c.jobs {
 		writers += j.Writers
 		for _, src := range j.Sources {
-			src <- Message{Barrier: &Barrier{Epoch: epoch, Stop: stop}}
+			src <- Message{Barrier: barrier}
 		}
 	}
 	b := c.store.NewBatch()

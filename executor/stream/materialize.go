@@ -10,115 +10,38 @@ import (
 	"github.com/runnel-db/runnel/types"
 )
 
-// Materialize keeps a relation's rows in its storage table, keyed by the stream key, and passes the
-// effective changes on. It is the writer of a table (fed by DML) and the last operator of a
-// materialized view. An insert on an existing key replaces the row (PostgreSQL's upsert semantics of
-// RisingWave tables with a primary key) and is passed on as an update; a delete of an absent key is
-// dropped, so downstream operators only ever see consistent changes.
-type Materialize struct {
-	Table storage.TableID
-	Types []types.Type
-	PK    []int
-	In    <-chan Message
-	// Out receives the effective changes and the barriers; nil when nothing reads this relation.
-	Out   chan<- Message
-	Coord *Coordinator
-	Store *storage.Store
-	Log   *slog.Logger
-	// CacheBytes bounds the state table's cache.
-	CacheBytes int64
-
-	st     *storage.StateTable
-	key    []byte
-	val    []byte
-	row    types.Row
-	old    types.Row
-	outBuf *types.Chunk
+// materializer keeps a relation's rows in its storage table, keyed by the stream key, and passes the
+// effective changes to the relation's subscribers. An insert on an existing key replaces the row
+// (RisingWave's tables with a primary key overwrite) and goes out as an update; a delete of an
+// absent key is dropped, so subscribers only ever see consistent changes.
+type materializer struct {
+	st    *storage.StateTable
+	types []types.Type
+	pk    []int
+	out   *Fanout
+	key   []byte
+	val   []byte
+	row   types.Row
+	old   types.Row
 }
 
-// Run processes messages until a stop barrier or the input closes. A panic or a state error fails
-// the actor: it logs, then keeps answering barriers (without state) so the rest of the engine goes
-// on, and reports the error in each epoch so waiters see it.
-func (m *Materialize) Run() {
-	m.st = storage.NewStateTable(m.Store, m.Table, m.CacheBytes)
-	var failed error
-	for msg := range m.In {
-		if msg.Barrier != nil {
-			m.barrier(msg.Barrier, failed)
-			if msg.Barrier.Stop {
-				if m.Out != nil {
-					close(m.Out)
-				}
-				return
-			}
-			continue
-		}
-		if failed != nil {
-			continue
-		}
-		failed = m.safeApply(msg.Chunk)
-		if failed != nil {
-			m.Log.Error("materialize failed; its relation stops changing", "table", m.Table, "err", failed)
-		}
-	}
-	if m.Out != nil {
-		close(m.Out)
-	}
+func newMaterializer(store *storage.Store, table storage.TableID, ts []types.Type, pk []int, out *Fanout, cacheBytes int64) *materializer {
+	return &materializer{st: storage.NewStateTable(store, table, cacheBytes), types: ts, pk: pk, out: out}
 }
 
-func (m *Materialize) safeApply(c *types.Chunk) (err error) {
-	defer func() {
-		if r := recover(); r != nil {
-			err = fmt.Errorf("panic: %v\n%s", r, debug.Stack())
-		}
-	}()
-	return m.apply(c)
-}
-
-func (m *Materialize) barrier(b *Barrier, failed error) {
-	if failed != nil {
-		m.Coord.Collect(b.Epoch, nil, failed)
-	} else {
-		batch := m.Store.NewBatch()
-		m.st.Flush(batch)
-		m.Coord.Collect(b.Epoch, batch, nil)
-	}
-	if m.Out != nil {
-		if m.outBuf != nil && m.outBuf.Len() > 0 {
-			m.Out <- Message{Chunk: m.outBuf}
-			m.outBuf = nil
-		}
-		m.Out <- Message{Barrier: b}
-	}
-}
-
-func (m *Materialize) emit(op types.Op, r types.Row) {
-	if m.Out == nil {
-		return
-	}
-	if m.outBuf == nil {
-		m.outBuf = types.NewChunk(len(m.Types), types.MaxChunkRows)
-	}
-	m.outBuf.Append(op, r)
-	if m.outBuf.Len() >= types.MaxChunkRows {
-		m.Out <- Message{Chunk: m.outBuf}
-		m.outBuf = nil
-	}
-}
-
-func (m *Materialize) apply(c *types.Chunk) error {
+func (m *materializer) apply(c *types.Chunk) error {
 	for i := 0; i < c.Len(); i++ {
 		m.row = c.Row(i, m.row)
 		m.key = m.key[:0]
-		for _, k := range m.PK {
+		for _, k := range m.pk {
 			m.key = codec.AppendKey(m.key, m.row[k], false)
 		}
 		oldVal, exists, err := m.st.Get(m.key)
 		if err != nil {
 			return fmt.Errorf("read state: %w", err)
 		}
-		if exists && m.Out != nil {
-			if m.old, err = codec.DecodeRow(oldVal, m.Types, m.old); err != nil {
+		if exists {
+			if m.old, err = codec.DecodeRow(oldVal, m.types, m.old); err != nil {
 				return fmt.Errorf("decode row: %w", err)
 			}
 		}
@@ -126,17 +49,96 @@ func (m *Materialize) apply(c *types.Chunk) error {
 			m.val = codec.AppendRow(m.val[:0], m.row)
 			m.st.Put(m.key, m.val)
 			if exists {
-				m.emit(types.UpdateDelete, m.old)
-				m.emit(types.UpdateInsert, m.row)
+				m.out.Emit(types.UpdateDelete, m.old)
+				m.out.Emit(types.UpdateInsert, m.row)
 			} else {
-				m.emit(types.Insert, m.row)
+				m.out.Emit(types.Insert, m.row)
 			}
 			continue
 		}
 		if exists {
 			m.st.Delete(m.key)
-			m.emit(types.Delete, m.old)
+			m.out.Emit(types.Delete, m.old)
 		}
 	}
+	return nil
+}
+
+func (m *materializer) flush(b *storage.Batch) { m.st.Flush(b) }
+
+// Materialize is the actor of a table: its DML channel (with barriers injected into the same
+// channel) feeds a materializer.
+type Materialize struct {
+	JobID uint32
+	Table storage.TableID
+	Types []types.Type
+	PK    []int
+	In    <-chan Message
+	// Out sends the table's effective changes to the views that read it.
+	Out   *Fanout
+	Coord *Coordinator
+	Store *storage.Store
+	Log   *slog.Logger
+	// CacheBytes bounds the state table's cache.
+	CacheBytes int64
+}
+
+// Run processes messages until a barrier stops the job. A panic or a state error fails the actor:
+// it logs, then keeps answering barriers, reporting the error so that waiters see it.
+func (m *Materialize) Run() {
+	if m.Out == nil {
+		m.Out = NewFanout(uint32(m.Table), len(m.Types))
+	}
+	mat := newMaterializer(m.Store, m.Table, m.Types, m.PK, m.Out, m.CacheBytes)
+	var failed error
+	for msg := range m.In {
+		if b := msg.Barrier; b != nil {
+			if failed != nil {
+				m.Coord.Collect(b.Epoch, nil, failed)
+			} else {
+				batch := m.Store.NewBatch()
+				mat.flush(batch)
+				m.Coord.Collect(b.Epoch, batch, nil)
+			}
+			m.Out.Barrier(b)
+			if b.Stops(m.JobID) {
+				m.Out.Close()
+				return
+			}
+			continue
+		}
+		if failed != nil {
+			continue
+		}
+		if failed = safely(func() error { return mat.apply(msg.Chunk) }); failed != nil {
+			m.Log.Error("table writer failed; the table stops changing", "table", m.Table, "err", failed)
+		}
+	}
+}
+
+// safely runs fn, turning a panic into an error with its stack.
+func safely(fn func() error) (err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			err = fmt.Errorf("panic: %v\n%s", r, debug.Stack())
+		}
+	}()
+	return fn()
+}
+
+// MaterializeOp is the last operator of a view: it keeps the view's rows and feeds its subscribers.
+type MaterializeOp struct {
+	m *materializer
+}
+
+// NewMaterializeOp returns the materialize operator of a view stored in table.
+func NewMaterializeOp(env *Env, table storage.TableID, ts []types.Type, pk []int, out *Fanout) *MaterializeOp {
+	return &MaterializeOp{m: newMaterializer(env.Store, table, ts, pk, out, env.CacheBytes)}
+}
+
+func (o *MaterializeOp) Push(_ int, c *types.Chunk) error { return o.m.apply(c) }
+
+func (o *MaterializeOp) Flush(_ uint64, b *storage.Batch) error {
+	o.m.flush(b)
 	return nil
 }

@@ -30,12 +30,13 @@ func openTable(t *testing.T, dir string, withOut bool) *table {
 	}
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
 	tb := &table{store: st, coord: NewCoordinator(st, time.Hour, log)}
+	tb.coord.Start()
 	w, ch := NewTableWriter("t")
 	tb.w = w
-	m := &Materialize{Table: 20000, Types: rowTypes, PK: []int{0}, In: ch, Coord: tb.coord, Store: st, Log: log}
+	m := &Materialize{JobID: 1, Table: 20000, Types: rowTypes, PK: []int{0}, In: ch, Coord: tb.coord, Store: st, Log: log}
 	if withOut {
 		tb.out = make(chan Message, 1024)
-		m.Out = tb.out
+		m.Out = NewFanout(20000, 2, tb.out)
 	}
 	go m.Run()
 	tb.coord.AddJob(&Job{ID: 1, Sources: []chan<- Message{ch}, Writers: 1})
@@ -142,7 +143,7 @@ func TestRemoveJobStopsActors(t *testing.T) {
 	defer tb.close()
 	tb.write(t, []types.Op{types.Insert}, row(1, "a"))
 	tb.w.Close()
-	if err := tb.coord.RemoveJob(1, func(b *storage.Batch) error { b.DropTable(20000); return nil }); err != nil {
+	if err := tb.coord.RemoveJob(1, nil, func(b *storage.Batch) error { b.DropTable(20000); return nil }); err != nil {
 		t.Fatal(err)
 	}
 	if got := tb.contents(t); len(got) != 0 {

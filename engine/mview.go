@@ -1,0 +1,244 @@
+package engine
+
+import (
+	"context"
+	"fmt"
+	"sort"
+	"time"
+
+	"github.com/runnel-db/runnel/catalog"
+	"github.com/runnel-db/runnel/codec"
+	"github.com/runnel-db/runnel/executor/expr"
+	"github.com/runnel-db/runnel/executor/stream"
+	"github.com/runnel-db/runnel/pgerr"
+	"github.com/runnel-db/runnel/pgwire"
+	"github.com/runnel-db/runnel/planner"
+	"github.com/runnel-db/runnel/sql"
+	"github.com/runnel-db/runnel/storage"
+	"github.com/runnel-db/runnel/types"
+)
+
+// view is a running materialized view: its subscription channels, which its inputs stop feeding
+// when it is dropped.
+type view struct {
+	subs []chan<- stream.Message
+}
+
+// readyKey marks, in the system table, that a view's backfill was committed.
+func readyKey(id uint32) []byte {
+	return storage.SystemKey("view", fmt.Sprint(id), "ready")
+}
+
+func (s *Session) createMaterializedView(ctx context.Context, cm *sql.CreateMaterializedView, text string) (pgwire.Rows, error) {
+	if cm.EmitOnWindowClose {
+		return nil, pgerr.Unsupported("EMIT ON WINDOW CLOSE is not supported yet")
+	}
+	schema, err := schemaOf(cm.Name)
+	if err != nil {
+		return nil, err
+	}
+	e := s.e
+	e.ddl.Lock()
+	defer e.ddl.Unlock()
+	if taken, err := s.exists(schema, cm.Name.Name, cm.IfNotExists); taken || err != nil {
+		return done("CREATE_MATERIALIZED_VIEW"), err
+	}
+	sp, visible, err := planner.PlanStream(&planner.Env{Catalog: e.cat, Ctx: s.exprContext(nil)}, cm.Query)
+	if err != nil {
+		return nil, err
+	}
+	r := &catalog.Relation{Kind: catalog.MaterializedView, Schema: schema, Name: cm.Name.Name, Definition: text, DependsOn: sp.Deps, PK: sp.Key}
+	if len(cm.Columns) > len(visible) {
+		return nil, pgerr.New(pgerr.SyntaxError, "too many column names were specified")
+	}
+	names := map[string]bool{}
+	for i, c := range sp.Root.Columns() {
+		col := catalog.Column{Name: c.Name, Type: c.Type}
+		if col.Type == types.Unknown {
+			col.Type = types.Varchar
+		}
+		if i < len(cm.Columns) {
+			col.Name = cm.Columns[i]
+		}
+		if i >= sp.Visible {
+			col.Hidden = true
+			for names[col.Name] {
+				col.Name = "_" + col.Name
+			}
+		} else if names[col.Name] {
+			return nil, pgerr.New(pgerr.DuplicateColumn, "column %q specified more than once", col.Name).
+				WithHint("Give the columns of the materialized view distinct names with AS.")
+		}
+		names[col.Name] = true
+		r.Columns = append(r.Columns, col)
+	}
+	// Ids for the view's rows and its operators' state, in their own epoch.
+	nstate := stream.CountStateTables(sp)
+	if err := e.coord.Commit(func(b *storage.Batch) error {
+		r.ID = e.cat.AllocID(b)
+		for i := 0; i < nstate; i++ {
+			r.StateTables = append(r.StateTables, e.cat.AllocID(b))
+		}
+		return nil
+	}); err != nil {
+		return nil, err
+	}
+	actor, job, subs, err := e.buildView(r, sp, true)
+	if err != nil {
+		return nil, err
+	}
+	// The view subscribes to its inputs at the barrier of the epoch that also commits its catalog
+	// entry; its backfill then reads exactly that epoch's snapshot, and its inputs' later changes
+	// arrive through the subscriptions: nothing is missed or counted twice.
+	add := map[uint32][]chan<- stream.Message{}
+	for rel, chs := range subs {
+		add[rel] = chs
+	}
+	if err := e.coord.Apply(&stream.Mutation{Add: add}, func(b *storage.Batch) error { return e.cat.Persist(b, r) }, job); err != nil {
+		return nil, err
+	}
+	if err := e.cat.Publish(r); err != nil {
+		return nil, err
+	}
+	e.version.Add(1)
+	go actor.Run()
+	// Like RisingWave, CREATE returns once the backfill is committed and the view is complete.
+	if err := e.coord.Flush(ctx); err != nil {
+		return nil, err
+	}
+	return done("CREATE_MATERIALIZED_VIEW"), nil
+}
+
+// buildView builds a view's actor. subs are its subscription channels by input relation. With
+// backfill, the actor first reads its inputs' current rows.
+func (e *Engine) buildView(r *catalog.Relation, sp *planner.StreamPlan, backfill bool) (*stream.Actor, *stream.Job, map[uint32][]chan<- stream.Message, error) {
+	env := &stream.Env{Store: e.store, CacheBytes: e.cfg.CacheSize / 8,
+		Ctx: &expr.Context{Location: time.UTC, Now: time.Now()}}
+	out := stream.NewFanout(r.ID, len(r.Columns), e.takeSubscribers(r.ID)...)
+	g, err := stream.BuildGraph(sp, env, r.StateTables, r.ID, out)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	tick := make(chan stream.Message, stream.ChannelSize)
+	inputs := []stream.Input{{Ch: tick}}
+	subs := map[uint32][]chan<- stream.Message{}
+	v := &view{}
+	for _, in := range g.Inputs {
+		ch := make(chan stream.Message, stream.ChannelSize)
+		inputs = append(inputs, stream.Input{Ch: ch, Entry: in.Entry})
+		subs[in.Rel.ID] = append(subs[in.Rel.ID], ch)
+		v.subs = append(v.subs, ch)
+	}
+	a := &stream.Actor{JobID: r.ID, Name: r.Name, Inputs: inputs, Ops: g.Ops, Out: out, Coord: e.coord, Store: e.store, Log: e.log}
+	if backfill {
+		a.ReadyKey = readyKey(r.ID)
+		a.Backfill = func() error {
+			snap := e.store.Snapshot()
+			defer snap.Close()
+			return stream.BackfillFrom(g.Inputs, func(in stream.GraphInput, emit func(c *types.Chunk) error) error {
+				return scanRelation(snap, in.Rel, emit)
+			})()
+		}
+	}
+	e.mu.Lock()
+	e.views[r.ID] = v
+	e.mu.Unlock()
+	return a, &stream.Job{ID: r.ID, Sources: []chan<- stream.Message{tick}, Writers: 1}, subs, nil
+}
+
+// scanRelation emits a stored relation's rows at a snapshot as chunks of Inserts.
+func scanRelation(snap *storage.Snapshot, r *catalog.Relation, emit func(c *types.Chunk) error) error {
+	it := snap.NewIter(storage.TableID(r.ID), nil, nil)
+	defer it.Close()
+	ts := r.Types()
+	c := types.NewChunk(len(ts), types.MaxChunkRows)
+	var row types.Row
+	for ok := it.First(); ok; ok = it.Next() {
+		var err error
+		if row, err = codec.DecodeRow(it.Value(), ts, row); err != nil {
+			return fmt.Errorf("decode %s: %w", r.Name, err)
+		}
+		c.Append(types.Insert, row)
+		if c.Len() == types.MaxChunkRows {
+			if err := emit(c); err != nil {
+				return err
+			}
+			c = types.NewChunk(len(ts), types.MaxChunkRows)
+		}
+	}
+	if err := it.Error(); err != nil {
+		return err
+	}
+	if c.Len() > 0 {
+		return emit(c)
+	}
+	return nil
+}
+
+// takeSubscribers returns (and forgets) the channels of views built at recovery before the
+// relation they read.
+func (e *Engine) takeSubscribers(id uint32) []chan<- stream.Message {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	subs := e.pendingSubs[id]
+	delete(e.pendingSubs, id)
+	return subs
+}
+
+// recover rebuilds every table's and view's job from the catalog and the committed state. Views are
+// built before the relations they read (newest first: a view's id is larger than its inputs'), so
+// every relation's fan-out starts with its subscribers; the coordinator starts only afterwards.
+func (e *Engine) recover() error {
+	rels := e.cat.List(catalog.Table, catalog.MaterializedView)
+	sort.Slice(rels, func(i, j int) bool { return rels[i].ID > rels[j].ID })
+	var actors []*stream.Actor
+	for _, r := range rels {
+		if r.Kind == catalog.Table {
+			e.startTable(r)
+			continue
+		}
+		q, err := viewQuery(r)
+		if err != nil {
+			return err
+		}
+		sp, _, err := planner.PlanStream(&planner.Env{Catalog: e.cat, Ctx: &expr.Context{Location: time.UTC, Now: time.Now()}}, q)
+		if err != nil {
+			return fmt.Errorf("re-plan view %s: %w", r.Name, err)
+		}
+		_, ready, err := e.store.Get(storage.SystemTable, readyKey(r.ID))
+		if err != nil {
+			return err
+		}
+		if !ready {
+			// The view's backfill never committed: its state is empty; do it again.
+			e.log.Info("view backfill did not complete before the restart; backfilling again", "view", r.Name)
+		}
+		a, job, subs, err := e.buildView(r, sp, !ready)
+		if err != nil {
+			return fmt.Errorf("rebuild view %s: %w", r.Name, err)
+		}
+		e.mu.Lock()
+		for rel, chs := range subs {
+			e.pendingSubs[rel] = append(e.pendingSubs[rel], chs...)
+		}
+		e.mu.Unlock()
+		e.coord.AddJob(job)
+		actors = append(actors, a)
+	}
+	for _, a := range actors {
+		go a.Run()
+	}
+	return nil
+}
+
+// viewQuery re-parses a view's definition.
+func viewQuery(r *catalog.Relation) (*sql.Query, error) {
+	p, err := sql.ParseOne(r.Definition)
+	if err != nil {
+		return nil, fmt.Errorf("parse definition of %s: %w", r.Name, err)
+	}
+	if cm, ok := p.Stmt.(*sql.CreateMaterializedView); ok {
+		return cm.Query, nil
+	}
+	return nil, fmt.Errorf("definition of %s is not a materialized view", r.Name)
+}
