@@ -35,6 +35,10 @@ func NewCast(x Expr, t types.Type) (Expr, error) {
 	if k.D.IsNull() {
 		return NewConst(types.NullDatum, t), nil
 	}
+	if catalogDependent(from, t) {
+		// Names resolve through the session's catalog hooks, which only Fold's context has.
+		return c, nil
+	}
 	ctx := &Context{Location: time.UTC}
 	d, err := castDatum(ctx, k.D, t)
 	if err != nil {
@@ -45,6 +49,12 @@ func NewCast(x Expr, t types.Type) (Expr, error) {
 		return c, nil
 	}
 	return NewConst(d, t), nil
+}
+
+// catalogDependent reports whether the cast reads or prints a relation name.
+func catalogDependent(from, to types.Type) bool {
+	return (from == types.Regclass && to != types.Regclass && !to.IsInteger() && to != types.Oid) ||
+		(to == types.Regclass && (from.IsString() || from == types.Unknown || from == types.Char))
 }
 
 // locationDependent reports whether the cast's result depends on the session TimeZone.
@@ -299,17 +309,13 @@ func castToString(ctx *Context, d types.Datum, to types.Type) (types.Datum, erro
 			s = "true"
 		}
 	case types.Regclass:
-		if ctx != nil && ctx.Session != nil && ctx.Session.RegclassName != nil {
-			s = ctx.Session.RegclassName(uint32(d.Int()))
-		} else {
-			s = strconv.FormatInt(d.Int(), 10)
+		var sess *Session
+		if ctx != nil {
+			sess = ctx.Session
 		}
+		s = RegclassText(sess, uint32(d.Int()))
 	case types.Regtype:
-		if t, ok := types.FromOID(uint32(d.Int())); ok {
-			s = t.String()
-		} else {
-			s = strconv.FormatInt(d.Int(), 10)
-		}
+		s = RegtypeText(uint32(d.Int()))
 	case types.Varchar, types.Name, types.Char, types.Unknown:
 		s = d.Str()
 	default:

@@ -121,11 +121,6 @@ func init() {
 		def(n, tBool, ts(types.Oid, tText, tText), yes).nonStrict()
 		def(n, tBool, ts(tText, types.Oid, tText), yes).nonStrict()
 	}
-	none := func(*Context, []types.Datum) (types.Datum, error) { return types.NullDatum, nil }
-	def("obj_description", tText, ts(types.Oid), none).nonStrict()
-	def("obj_description", tText, ts(types.Oid, tText), none).nonStrict()
-	def("shobj_description", tText, ts(types.Oid, tText), none).nonStrict()
-	def("col_description", tText, ts(types.Oid, tInt), none).nonStrict()
 	def("pg_get_expr", tText, ts(tText, types.Oid), func(_ *Context, a []types.Datum) (types.Datum, error) { return a[0], nil })
 	def("pg_get_expr", tText, ts(tText, types.Oid, tBool), func(_ *Context, a []types.Datum) (types.Datum, error) { return a[0], nil })
 	def("array_to_string", tText, ts(anyArray, tText), arrayToString).vol = Stable

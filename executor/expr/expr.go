@@ -47,6 +47,15 @@ type Session struct {
 	TxID func() int64
 	// RegclassOID resolves a relation name for 'name'::regclass; nil makes such casts fail with 42P01.
 	RegclassOID func(name string) (uint32, error)
-	// RegclassName names a relation for regclass::text; nil prints the OID.
+	// RegclassName names a relation for regclass::text as PostgreSQL prints it: quoted where
+	// needed and schema-qualified when the schema is not on the search path; "" (or nil) when no
+	// relation has the OID, which then prints as a number.
 	RegclassName func(oid uint32) string
+	// IndexDef, ConstraintDef and ViewDef give pg_get_indexdef, pg_get_constraintdef and
+	// pg_get_viewdef their text; nil, or false, makes them NULL as for an OID that names nothing.
+	IndexDef      func(oid uint32) (string, bool)
+	ConstraintDef func(oid uint32) (string, bool)
+	ViewDef       func(oid uint32) (string, bool)
+	// Description is obj_description(oid, classname); classname is "" for the one-argument form.
+	Description func(oid uint32, classname string) (string, bool)
 }

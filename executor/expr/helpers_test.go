@@ -69,9 +69,10 @@ func evalOne(t *testing.T, ctx *Context, e Expr) (types.Datum, error) {
 type exprCase struct {
 	name  string
 	build func() (Expr, error)
-	want  string // text output, or SQLSTATE when code is set
-	code  string // expected SQLSTATE of the error, at build or evaluation
-	msg   string // expected message when set
+	want  string   // text output, or SQLSTATE when code is set
+	code  string   // expected SQLSTATE of the error, at build or evaluation
+	msg   string   // expected message when set
+	sess  *Session // the session the expression runs in, when it matters
 }
 
 func runCases(t *testing.T, cases []exprCase) {
@@ -79,6 +80,7 @@ func runCases(t *testing.T, cases []exprCase) {
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			ctx := testCtx()
+			ctx.Session = c.sess
 			e, err := c.build()
 			var d types.Datum
 			if err == nil {

@@ -1,0 +1,203 @@
+package expr
+
+import (
+	"strconv"
+	"strings"
+
+	"github.com/runnel-db/runnel/types"
+)
+
+// pg_catalog functions whose answers come from the catalog (pg_get_indexdef, pg_get_viewdef,
+// obj_description...). expr cannot import the catalog (the catalog's system relations are read by
+// queries that use expr), so the engine passes them in as Session hooks; without a hook they say
+// what PostgreSQL says of an object that does not exist: NULL.
+
+// catalogText adapts a Session hook to a kernel: the hook's text, or NULL when it has none.
+func catalogText(hook func(s *Session) func(oid uint32) (string, bool)) Kernel {
+	return func(ctx *Context, a []types.Datum) (types.Datum, error) {
+		f := hook(session(ctx))
+		if f == nil {
+			return types.NullDatum, nil
+		}
+		if s, ok := f(uint32(a[0].Int())); ok {
+			return vtext(s), nil
+		}
+		return types.NullDatum, nil
+	}
+}
+
+func constKernel(d types.Datum) Kernel {
+	return func(*Context, []types.Datum) (types.Datum, error) { return d, nil }
+}
+
+func init() {
+	indexDef := catalogText(func(s *Session) func(uint32) (string, bool) { return s.IndexDef })
+	def("pg_get_indexdef", tText, ts(types.Oid), indexDef).vol = Stable
+	def("pg_get_indexdef", tText, ts(types.Oid, tInt, tBool), func(ctx *Context, a []types.Datum) (types.Datum, error) {
+		d, err := indexDef(ctx, a)
+		if err != nil || d.IsNull() || a[1].Int() == 0 {
+			return d, err
+		}
+		// A column number asks for that key column alone.
+		cols := indexColumns(d.Str())
+		n := int(a[1].Int())
+		if n < 1 || n > len(cols) {
+			return vtext(""), nil
+		}
+		return vtext(cols[n-1]), nil
+	}).vol = Stable
+	constraintDef := catalogText(func(s *Session) func(uint32) (string, bool) { return s.ConstraintDef })
+	def("pg_get_constraintdef", tText, ts(types.Oid), constraintDef).vol = Stable
+	def("pg_get_constraintdef", tText, ts(types.Oid, tBool), constraintDef).vol = Stable
+	viewDef := catalogText(func(s *Session) func(uint32) (string, bool) { return s.ViewDef })
+	def("pg_get_viewdef", tText, ts(types.Oid), viewDef).vol = Stable
+	def("pg_get_viewdef", tText, ts(types.Oid, tBool), viewDef).vol = Stable
+	def("pg_get_viewdef", tText, ts(types.Oid, tInt), viewDef).vol = Stable
+
+	description := func(ctx *Context, a []types.Datum) (types.Datum, error) {
+		f := session(ctx).Description
+		if f == nil || a[0].IsNull() {
+			return types.NullDatum, nil
+		}
+		class := ""
+		if len(a) > 1 {
+			if a[1].IsNull() {
+				return types.NullDatum, nil
+			}
+			class = a[1].Str()
+		}
+		if s, ok := f(uint32(a[0].Int()), class); ok {
+			return vtext(s), nil
+		}
+		return types.NullDatum, nil
+	}
+	def("obj_description", tText, ts(types.Oid), description).vol = Stable
+	def("obj_description", tText, ts(types.Oid, types.Name), description).vol = Stable
+	// Runnel has no comments on columns or shared objects.
+	null := constKernel(types.NullDatum)
+	def("col_description", tText, ts(types.Oid, tInt), null).vol = Stable
+	def("shobj_description", tText, ts(types.Oid, types.Name), null).vol = Stable
+
+	// Objects Runnel does not have: no publications, partitions, extended statistics or tablespaces
+	// of its own, and pg_proc lists no user functions.
+	def("pg_relation_is_publishable", tBool, ts(types.Regclass), constKernel(types.NewBool(false)))
+	def("pg_function_is_visible", tBool, ts(types.Oid), constKernel(types.NewBool(true)))
+	def("pg_get_function_arguments", tText, ts(types.Oid), constKernel(vtext("")))
+	def("pg_get_function_identity_arguments", tText, ts(types.Oid), constKernel(vtext("")))
+	def("pg_get_function_result", tText, ts(types.Oid), constKernel(vtext("")))
+	def("pg_get_statisticsobjdef_columns", tText, ts(types.Oid), null)
+	def("pg_get_partkeydef", tText, ts(types.Oid), null)
+	def("pg_get_partition_constraintdef", tText, ts(types.Oid), null)
+	def("pg_tablespace_location", tText, ts(types.Oid), constKernel(vtext("")))
+
+	// One-dimensional arrays with PostgreSQL's default lower bound of 1: an empty array has no
+	// dimensions, so its bounds are NULL.
+	bound := func(upper bool) Kernel {
+		return func(_ *Context, a []types.Datum) (types.Datum, error) {
+			n := len(a[0].Array())
+			if a[1].Int() != 1 || n == 0 {
+				return types.NullDatum, nil
+			}
+			if upper {
+				return types.NewInt32(int32(n)), nil
+			}
+			return types.NewInt32(1), nil
+		}
+	}
+	def("array_lower", tInt, ts(anyArray, tInt), bound(false))
+	def("array_upper", tInt, ts(anyArray, tInt), bound(true))
+	def("string_to_array", types.ArrayOf(tText), ts(tText, tText), stringToArray).nonStrict()
+	def("string_to_array", types.ArrayOf(tText), ts(tText, tText, tText), stringToArray).nonStrict()
+}
+
+// stringToArray is string_to_array(s, delimiter[, null_string]): a NULL delimiter splits into
+// characters, an empty one keeps s whole, and an empty s gives an empty array.
+func stringToArray(_ *Context, a []types.Datum) (types.Datum, error) {
+	if a[0].IsNull() {
+		return types.NullDatum, nil
+	}
+	s := a[0].Str()
+	var parts []string
+	switch {
+	case s == "":
+	case a[1].IsNull():
+		for _, r := range s {
+			parts = append(parts, string(r))
+		}
+	case a[1].Str() == "":
+		parts = []string{s}
+	default:
+		parts = strings.Split(s, a[1].Str())
+	}
+	nullStr, hasNull := "", len(a) > 2 && !a[2].IsNull()
+	if hasNull {
+		nullStr = a[2].Str()
+	}
+	out := make([]types.Datum, len(parts))
+	for i, p := range parts {
+		if hasNull && p == nullStr {
+			out[i] = types.NullDatum
+			continue
+		}
+		out[i] = vtext(p)
+	}
+	return types.NewArray(tText, out), nil
+}
+
+// indexColumns splits the key list of a CREATE INDEX statement, "... USING btree (a, "b c")", at
+// the commas outside quotes.
+func indexColumns(def string) []string {
+	i := strings.LastIndex(def, " (")
+	if i < 0 || !strings.HasSuffix(def, ")") {
+		return nil
+	}
+	list := def[i+2 : len(def)-1]
+	var cols []string
+	quoted, start := false, 0
+	for j := 0; j < len(list); j++ {
+		switch list[j] {
+		case '"':
+			quoted = !quoted
+		case ',':
+			if !quoted {
+				cols = append(cols, strings.TrimSpace(list[start:j]))
+				start = j + 1
+			}
+		}
+	}
+	return append(cols, strings.TrimSpace(list[start:]))
+}
+
+// RegclassText is how PostgreSQL prints a regclass: "-" for 0, the relation's name as s's
+// RegclassName hook gives it, or the bare number when no relation has the OID.
+func RegclassText(s *Session, oid uint32) string {
+	if oid == 0 {
+		return "-"
+	}
+	if s != nil && s.RegclassName != nil {
+		if n := s.RegclassName(oid); n != "" {
+			return n
+		}
+	}
+	return strconv.FormatUint(uint64(oid), 10)
+}
+
+// RegtypeText is how PostgreSQL prints a regtype: format_type's name ("integer", "character
+// varying"), "-" for 0, or the bare number of an unknown type.
+func RegtypeText(oid uint32) string {
+	switch oid {
+	case 0:
+		return "-"
+	case 25: // FromOID folds text and bpchar into varchar, but their names stay their own
+		return "text"
+	case 1042:
+		return "character"
+	}
+	if t, ok := types.FromOID(oid); ok {
+		return t.String()
+	}
+	return strconv.FormatUint(uint64(oid), 10)
+}
+
+// QuoteIdent quotes an identifier as quote_ident does, for names the engine prints.
+func QuoteIdent(s string) string { return quoteIdent(s) }
