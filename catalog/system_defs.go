@@ -3,6 +3,8 @@ package catalog
 import (
 	"regexp"
 	"strings"
+
+	"github.com/runnel-db/runnel/types"
 )
 
 // Texts that PostgreSQL's pg_get_indexdef, pg_get_constraintdef, pg_get_viewdef and obj_description
@@ -103,4 +105,24 @@ func quoteIdent(s string) string {
 		return s
 	}
 	return `"` + strings.ReplaceAll(s, `"`, `""`) + `"`
+}
+
+// defaultText is a column default as pg_get_expr(adbin) prints it. PostgreSQL stores a string
+// literal default already coerced to the column's type, so it deparses as 'x'::character varying;
+// Runnel keeps the text the user wrote, so a bare literal gets that cast back. Anything else
+// (numbers, function calls, casts the user wrote) is printed as written.
+func defaultText(def string, t types.Type) string {
+	if !isStringLiteral(def) || t == types.Unknown {
+		return def
+	}
+	return def + "::" + t.String()
+}
+
+// isStringLiteral reports whether s is one '...' literal (quotes inside doubled).
+func isStringLiteral(s string) bool {
+	if len(s) < 2 || s[0] != '\'' || s[len(s)-1] != '\'' {
+		return false
+	}
+	body := s[1 : len(s)-1]
+	return !strings.Contains(strings.ReplaceAll(body, "''", ""), "'")
 }

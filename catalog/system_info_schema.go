@@ -106,7 +106,7 @@ func init() {
 					}
 					var def, octets any
 					if col.Default != "" {
-						def = col.Default
+						def = defaultText(col.Default, col.Type)
 					}
 					if col.Type == types.Varchar {
 						octets = 1073741824 // PostgreSQL's for unbounded text

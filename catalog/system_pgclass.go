@@ -157,7 +157,7 @@ func init() {
 						// adbin is PostgreSQL's parse tree; Runnel keeps the expression's text, which is
 						// what pg_get_expr(adbin, adrelid) returns.
 						rows = append(rows, t.row("oid", attrdefOID(r.ID, attnum(i)), "adrelid", r.ID,
-							"adnum", attnum(i), "adbin", col.Default))
+							"adnum", attnum(i), "adbin", defaultText(col.Default, col.Type)))
 					}
 				}
 			}

@@ -356,3 +356,23 @@ func TestQuoteIdentAndViewText(t *testing.T) {
 		}
 	}
 }
+
+func TestDefaultText(t *testing.T) {
+	for _, tc := range []struct {
+		def  string
+		typ  types.Type
+		want string
+	}{
+		{"'x'", types.Varchar, "'x'::character varying"},
+		{"'it''s'", types.Varchar, "'it''s'::character varying"},
+		{"'2024-01-01'", types.Date, "'2024-01-01'::date"},
+		{"'x'::character varying", types.Varchar, "'x'::character varying"},
+		{"'a' || 'b'", types.Varchar, "'a' || 'b'"},
+		{"0", types.Int64, "0"},
+		{"now()", types.Timestamptz, "now()"},
+	} {
+		if got := defaultText(tc.def, tc.typ); got != tc.want {
+			t.Errorf("defaultText(%q, %s) = %q, want %q", tc.def, tc.typ, got, tc.want)
+		}
+	}
+}
