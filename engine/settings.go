@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/runnel-db/runnel/pgerr"
+	"github.com/runnel-db/runnel/types"
 )
 
 // ServerVersion is the PostgreSQL version Runnel reports: clients pick their catalog queries by it,
@@ -88,47 +89,18 @@ func checkBool(v string) (string, error) {
 	return "", pgerr.New(pgerr.InvalidParameterValue, "invalid value for a boolean parameter: %q", v)
 }
 
-// loadLocation resolves a TimeZone value: a zone name, UTC offsets like '+05:30' or '-8' (POSIX
-// sign convention reversed, as in PostgreSQL's SET TIME ZONE with a number), or LOCAL/DEFAULT.
+// loadLocation resolves a TimeZone value as PostgreSQL does (zone names, abbreviations, and bare
+// offsets in POSIX's sign convention: '+05:30' is 5:30 west of Greenwich).
 func loadLocation(v string) (*time.Location, error) {
 	switch strings.ToLower(v) {
-	case "utc", "gmt", "z", "zulu", "default", "local", "etc/utc", "utc0":
+	case "default", "local":
 		return time.UTC, nil
 	}
-	if l, err := time.LoadLocation(v); err == nil {
-		return l, nil
+	l, err := types.LoadZone(v)
+	if err != nil {
+		return nil, pgerr.New(pgerr.InvalidParameterValue, "invalid value for parameter \"TimeZone\": %q", v)
 	}
-	// Numeric offsets (hours, optionally :MM) east of UTC.
-	s := v
-	sign := 1
-	if strings.HasPrefix(s, "+") {
-		s = s[1:]
-	} else if strings.HasPrefix(s, "-") {
-		sign, s = -1, s[1:]
-	}
-	var h, m int
-	parts := strings.SplitN(s, ":", 2)
-	for i, p := range parts {
-		n := 0
-		if p == "" {
-			return nil, pgerr.New(pgerr.InvalidParameterValue, "invalid time zone %q", v)
-		}
-		for _, ch := range p {
-			if ch < '0' || ch > '9' {
-				return nil, pgerr.New(pgerr.InvalidParameterValue, "invalid time zone %q", v)
-			}
-			n = n*10 + int(ch-'0')
-		}
-		if i == 0 {
-			h = n
-		} else {
-			m = n
-		}
-	}
-	if h > 15 || m > 59 {
-		return nil, pgerr.New(pgerr.InvalidParameterValue, "invalid time zone %q", v)
-	}
-	return time.FixedZone(v, sign*(h*3600+m*60)), nil
+	return l, nil
 }
 
 // reportedName is how ParameterStatus spells a setting (PostgreSQL's mixed case for a few).

@@ -268,7 +268,7 @@ func sortKey(col int, it sql.OrderItem) SortKey {
 }
 
 // values binds a VALUES list; target, when given, are the types to coerce each column to (INSERT).
-func (b *binder) values(v *sql.Values, parent *scope, target []types.Type) (Node, *scope, error) {
+func (b *binder) values(v *sql.Values, parent *scope, target []types.Type, targetNames ...string) (Node, *scope, error) {
 	if len(v.Rows) == 0 {
 		return nil, nil, pgerr.New(pgerr.SyntaxError, "VALUES list is empty")
 	}
@@ -287,7 +287,12 @@ func (b *binder) values(v *sql.Values, parent *scope, target []types.Type) (Node
 			}
 			var err error
 			if target != nil && j < len(target) {
-				rows[i][j], err = b.scalarTyped(empty, e, target[j])
+				x := &exprCtx{b: b, rel: &rel{s: empty}, clause: "VALUES"}
+				col := ""
+				if j < len(targetNames) {
+					col = targetNames[j]
+				}
+				rows[i][j], err = x.bindAssign(e, target[j], col)
 			} else {
 				rows[i][j], err = b.scalar(empty, e)
 			}
@@ -319,7 +324,14 @@ func (b *binder) values(v *sql.Values, parent *scope, target []types.Type) (Node
 			}
 			c, err := expr.Coerce(rows[i][j], t)
 			if err != nil {
-				return nil, nil, columnTypeError(fmt.Sprintf("column%d", j+1), t, rows[i][j].Type())
+				if code := pgerr.Code(err); code != pgerr.DatatypeMismatch && code != pgerr.CannotCoerce {
+					return nil, nil, err // e.g. 22P02: a literal that does not parse as the column's type
+				}
+				name := fmt.Sprintf("column%d", j+1)
+				if j < len(targetNames) {
+					name = targetNames[j]
+				}
+				return nil, nil, columnTypeError(name, t, rows[i][j].Type())
 			}
 			rows[i][j] = c
 		}

@@ -93,17 +93,19 @@ func PlanInsert(env *Env, ins *sql.Insert) (*DML, error) {
 			target = target[:len(v.Rows[0])]
 		}
 		ts := make([]types.Type, len(target))
+		names := make([]string, len(target))
 		for i, c := range target {
 			ts[i] = r.Columns[c].Type
+			names[i] = r.Columns[c].Name
 			for _, row := range v.Rows {
 				if i < len(row) {
 					b.hintParam(row[i], ts[i])
 				}
 			}
 		}
-		n, _, err := b.values(v, nil, ts)
+		n, _, err := b.values(v, nil, ts, names...)
 		if err != nil {
-			return nil, renameColumnError(err, r, target)
+			return nil, err
 		}
 		vals := n.(*Values)
 		for _, row := range vals.Rows {
@@ -153,15 +155,6 @@ func PlanInsert(env *Env, ins *sql.Insert) (*DML, error) {
 		cols[i] = Column{Name: c.Name, Type: c.Type}
 	}
 	return &DML{Kind: InsertDML, Rel: r, Source: &Project{Input: src, Exprs: exprs, Cols: cols}, ParamTypes: b.finalParamTypes()}, nil
-}
-
-// renameColumnError puts the table's column name into a VALUES type error.
-func renameColumnError(err error, r *catalog.Relation, target []int) error {
-	e := pgerr.As(err)
-	if e.Code != pgerr.DatatypeMismatch {
-		return err
-	}
-	return err
 }
 
 func (b *binder) hintParam(e sql.Expr, t types.Type) {

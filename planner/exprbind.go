@@ -107,10 +107,17 @@ func (x *exprCtx) bind(e sql.Expr) (expr.Expr, error) {
 	case *sql.ColumnRef:
 		if x.agg != nil {
 			in := &exprCtx{b: x.b, rel: &rel{s: x.agg.in.s}}
-			if _, err := in.bind(e); err != nil {
+			be, err := in.bind(e)
+			if err != nil {
 				return nil, err
 			}
-			return nil, pgerr.New(pgerr.GroupingError, "column %q must appear in the GROUP BY clause or be used in an aggregate function", strings.Join(e.Parts, "."))
+			name := strings.Join(e.Parts, ".")
+			if c, ok := be.(*expr.ColumnExpr); ok {
+				if sc := x.agg.in.s.cols[c.Idx]; sc.table != "" {
+					name = sc.table + "." + sc.name
+				}
+			}
+			return nil, pgerr.New(pgerr.GroupingError, "column %q must appear in the GROUP BY clause or be used in an aggregate function", name)
 		}
 		return x.b.resolve(x.rel.s, e.Parts)
 	case *sql.Literal:
