@@ -37,6 +37,7 @@ import (
 type HashJoin struct {
 	kind  JoinKind
 	st    *storage.StateTable
+	cache *bucketCache
 	ctx   *expr.Context
 	cond  expr.Expr
 	out   Output
@@ -136,12 +137,19 @@ func NewHashJoin(env *Env, table storage.TableID, kind JoinKind,
 	if cond != nil && cond.Type() != types.Bool {
 		return nil, fmt.Errorf("hash join: condition %s is %s, not boolean", cond, cond.Type())
 	}
+	budget := env.CacheBytes
+	if budget <= 0 {
+		budget = storage.DefaultStateCacheBytes
+	}
 	j := &HashJoin{
 		kind: kind,
-		st:   env.StateTableFor(table),
-		ctx:  env.Ctx,
-		out:  out,
-		semi: kind == LeftSemi || kind == LeftAnti,
+		// Reads go through the bucket cache, so the state table's own cache only holds
+		// recent writes: it gets a quarter of the budget.
+		st:    storage.NewStateTable(env.Store, table, max(budget/4, 1)),
+		cache: newBucketCache(budget * 3 / 4),
+		ctx:   env.Ctx,
+		out:   out,
+		semi:  kind == LeftSemi || kind == LeftAnti,
 		sides: [2]joinSide{
 			{types: leftTypes, keys: leftKeys, pk: leftPK},
 			{types: rightTypes, keys: rightKeys, pk: rightPK},
@@ -181,6 +189,9 @@ func (j *HashJoin) Push(port int, c *types.Chunk) error {
 	if port != 0 && port != 1 {
 		return fmt.Errorf("hash join: no input port %d", port)
 	}
+	if err := j.prefetch(port, c); err != nil {
+		return fmt.Errorf("hash join (%s): %w", j.kind, err)
+	}
 	for i := 0; i < c.Len(); i++ {
 		j.inRow = c.Row(i, j.inRow)
 		if err := j.apply(port, c.Op(i).IsInsert(), j.inRow); err != nil {
@@ -188,6 +199,24 @@ func (j *HashJoin) Push(port int, c *types.Chunk) error {
 		}
 	}
 	return j.emitOut()
+}
+
+// prefetch loads the buckets that the rows of c, arriving on side s, will probe, before any of
+// them is applied: loads read through StateTable.Iter, which sorts the table's pending writes
+// when they arrived out of order, so loading them all before the first write sorts once.
+func (j *HashJoin) prefetch(s int, c *types.Chunk) error {
+	other := &j.sides[1-s]
+	for i := 0; i < c.Len(); i++ {
+		j.inRow = c.Row(i, j.inRow)
+		k, null := j.bucketKey(1-s, s, j.inRow)
+		if null {
+			continue
+		}
+		if _, err := j.cache.load(j.st, k, other.degree); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // Flush writes the epoch's state changes into b. Output was emitted during Push.

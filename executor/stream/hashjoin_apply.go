@@ -12,12 +12,7 @@ import (
 // keeping the other side's degrees.
 func (j *HashJoin) apply(s int, insert bool, row types.Row) error {
 	me, other := &j.sides[s], &j.sides[1-s]
-	k := append(j.keyBuf[:0], byte(s))
-	null := false
-	for _, c := range me.keys {
-		null = null || row[c].IsNull()
-		k = codec.AppendKey(k, row[c], false)
-	}
+	k, null := j.bucketKey(s, s, row)
 	joinEnd := len(k)
 	for _, c := range me.pk {
 		k = codec.AppendKey(k, row[c], false)
@@ -28,28 +23,29 @@ func (j *HashJoin) apply(s int, insert bool, row types.Row) error {
 	if !null {
 		p := &j.probe
 		p.prefix = append(append(p.prefix[:0], byte(1-s)), k[1:joinEnd]...)
-		if err := p.collect(j.st, other.degree); err != nil {
+		ob, err := j.cache.load(j.st, p.prefix, other.degree)
+		if err != nil {
 			return err
 		}
 		// A semi/anti join probed by a left row only counts its matches: without a condition
 		// it needs no right row decoded.
 		needRows := j.cond != nil || !j.semi || s == 1
-		for b := 0; b < len(p.cands); b += types.MaxChunkRows {
-			e := min(len(p.cands), b+types.MaxChunkRows)
+		for b := 0; b < len(ob.rows); b += types.MaxChunkRows {
+			batch := ob.rows[b:min(len(ob.rows), b+types.MaxChunkRows)]
 			if needRows {
-				if err := p.fill(s, row, other.types, b, e); err != nil {
+				if err := p.fill(s, row, other.types, batch); err != nil {
 					return err
 				}
 			}
-			if err := p.eval(j.ctx, j.cond, e-b); err != nil {
+			if err := p.eval(j.ctx, j.cond, len(batch)); err != nil {
 				return err
 			}
-			for i := b; i < e; i++ {
-				if !p.pass[i-b] {
+			for i := range batch {
+				if !p.pass[i] {
 					continue
 				}
 				matches++
-				if err := j.matched(s, insert, i, i-b); err != nil {
+				if err := j.matched(s, insert, &batch[i], i); err != nil {
 					return err
 				}
 			}
@@ -59,34 +55,60 @@ func (j *HashJoin) apply(s int, insert bool, row types.Row) error {
 		return err
 	}
 
-	// A NULL-keyed row on a side without degrees is never output: nothing to keep.
+	// A NULL-keyed row on a side without degrees is never output: nothing to keep. NULL-keyed
+	// rows are never probed, so they are never cached either.
 	if null && !me.degree {
 		return nil
 	}
+	var b *joinBucket
+	if !null {
+		b = j.cache.get(k[:joinEnd])
+	}
 	if !insert {
 		j.st.Delete(k)
+		if b != nil {
+			j.cache.resized(b, -b.remove(k))
+		}
 		return nil
 	}
 	v := j.valBuf[:0]
 	if me.degree {
 		v = binary.AppendUvarint(v, uint64(matches))
 	}
+	rowStart := len(v)
 	v = codec.AppendRow(v, row)
 	j.valBuf = v
 	j.st.Put(k, v)
+	if b != nil {
+		data := make([]byte, 0, len(k)+len(v)-rowStart)
+		data = append(append(data, k...), v[rowStart:]...)
+		j.cache.resized(b, b.add(joinRow{data: data, keyLen: len(k), degree: uint64(matches)}))
+	}
 	return nil
 }
 
-// matched handles candidate ci (batch position bi) of the other side, which matches the row being
-// inserted or deleted on side s: it emits the joined row and moves the candidate's degree, with
-// what a degree crossing zero means for the candidate's own output.
-func (j *HashJoin) matched(s int, insert bool, ci, bi int) error {
+// bucketKey sets j.keyBuf to the key of the bucket of side bs that row, a row of side s, falls
+// in (s's join key under bs's byte), and reports whether the join key has a NULL.
+func (j *HashJoin) bucketKey(bs, s int, row types.Row) ([]byte, bool) {
+	k := append(j.keyBuf[:0], byte(bs))
+	null := false
+	for _, c := range j.sides[s].keys {
+		null = null || row[c].IsNull()
+		k = codec.AppendKey(k, row[c], false)
+	}
+	j.keyBuf = k
+	return k, null
+}
+
+// matched handles row c (batch position bi) of the other side, which matches the row being
+// inserted or deleted on side s: it emits the joined row and moves c's degree, with what a degree
+// crossing zero means for c's own output.
+func (j *HashJoin) matched(s int, insert bool, c *joinRow, bi int) error {
 	p := &j.probe
-	c := &p.cands[ci]
 	o := 1 - s
 	other := &j.sides[o]
 	if !insert && other.degree && c.degree == 0 {
-		return fmt.Errorf("corrupt state: degree of key %x would go below zero", c.key(p.arena))
+		return fmt.Errorf("corrupt state: degree of key %x would go below zero", c.key())
 	}
 	first, last := insert && c.degree == 0, !insert && c.degree == 1
 	op := types.Delete
@@ -96,8 +118,8 @@ func (j *HashJoin) matched(s int, insert bool, ci, bi int) error {
 	var err error
 	switch {
 	case j.semi && s == 1:
-		// The candidate is a left row; it is in the output of a semi join while matched, of an
-		// anti join while not.
+		// c is a left row; it is in the output of a semi join while matched, of an anti join
+		// while not.
 		if first || last {
 			if (j.kind == LeftSemi) == insert {
 				err = j.emitSide(types.Insert, 0, bi)
@@ -128,8 +150,9 @@ func (j *HashJoin) matched(s int, insert bool, ci, bi int) error {
 			d = c.degree - 1
 		}
 		p.val = binary.AppendUvarint(p.val[:0], d)
-		p.val = append(p.val, c.row(p.arena)...)
-		j.st.Put(c.key(p.arena), p.val)
+		p.val = append(p.val, c.row()...)
+		j.st.Put(c.key(), p.val)
+		c.degree = d
 	}
 	return nil
 }

@@ -112,6 +112,12 @@ type hjHarness struct {
 }
 
 func newHJHarness(t testing.TB, kind JoinKind, cond expr.Expr, keyed bool) *hjHarness {
+	return newHJHarnessCache(t, kind, cond, keyed, 1<<20)
+}
+
+// newHJHarnessCache is newHJHarness with the operator's cache budget: a tiny one evicts buckets
+// all the time.
+func newHJHarnessCache(t testing.TB, kind JoinKind, cond expr.Expr, keyed bool, cacheBytes int64) *hjHarness {
 	t.Helper()
 	store, err := storage.Open(t.TempDir(), storage.Options{NoSync: true})
 	if err != nil {
@@ -119,7 +125,7 @@ func newHJHarness(t testing.TB, kind JoinKind, cond expr.Expr, keyed bool) *hjHa
 	}
 	t.Cleanup(func() { _ = store.Close() })
 	h := &hjHarness{t: t, store: store, kind: kind, cond: cond,
-		env:    &Env{Store: store, CacheBytes: 1 << 20, Ctx: &expr.Context{}},
+		env:    &Env{Store: store, CacheBytes: cacheBytes, Ctx: &expr.Context{}},
 		view:   &hjView{rows: map[string]int{}},
 		inputs: [2]map[int64]types.Row{{}, {}}}
 	if keyed {
@@ -393,14 +399,18 @@ func TestHashJoinScenarios(t *testing.T) {
 
 func TestHashJoinRandom(t *testing.T) {
 	for _, kind := range hjKinds {
-		for _, mode := range []string{"keys", "keys+cond", "nokey", "nokey+cond"} {
+		for _, mode := range []string{"keys", "keys+cond", "keys+evict", "nokey", "nokey+cond"} {
 			t.Run(fmt.Sprintf("%s/%s", kind, mode), func(t *testing.T) {
 				var cond expr.Expr
 				if strings.HasSuffix(mode, "cond") {
 					cond = hjCond(t)
 				}
 				keyed := strings.HasPrefix(mode, "keys")
-				h := newHJHarness(t, kind, cond, keyed)
+				cacheBytes := int64(1 << 20)
+				if strings.HasSuffix(mode, "evict") {
+					cacheBytes = 2 << 10 // room for a few buckets
+				}
+				h := newHJHarnessCache(t, kind, cond, keyed, cacheBytes)
 				rng := rand.New(rand.NewSource(int64(kind)*31 + int64(len(mode))))
 				maxRows := 60
 				if !keyed {
