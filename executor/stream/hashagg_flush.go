@@ -44,10 +44,24 @@ func (h *HashAgg) Flush(epoch uint64, b *storage.Batch) error {
 	if h.simple() {
 		h.simpleEmitted = true
 	}
-	clear(h.dirty)
+	h.resetDirty()
+	return nil
+}
+
+// resetDirty empties the dirty set for the next epoch. The pool and map keep their size, so a
+// steady load allocates nothing; after a burst far above the current epoch's size they are
+// dropped, so that one large epoch does not pin its memory for the operator's life.
+func (h *HashAgg) resetDirty() {
+	const keep = 1 << 14
+	if len(h.groups) > keep && h.ndirty < len(h.groups)/4 {
+		clear(h.groups[h.ndirty:])
+		h.groups = h.groups[:h.ndirty:h.ndirty]
+		h.dirty = make(map[string]int32, h.ndirty)
+	} else {
+		clear(h.dirty)
+	}
 	h.ndirty = 0
 	h.last = nil
-	return nil
 }
 
 // finish emits g's change, if any, and writes its group value.

@@ -1,6 +1,7 @@
 package stream
 
 import (
+	"fmt"
 	"slices"
 	"strings"
 	"testing"
@@ -14,6 +15,9 @@ import (
 type aggCapture struct{ got []string }
 
 func (c *aggCapture) Push(_ int, ch *types.Chunk) error {
+	if n := ch.Len(); n > types.MaxChunkRows || ch.Op(n-1) == types.UpdateDelete {
+		return fmt.Errorf("chunk of %d rows ending in %v: too long or an update pair split", n, ch.Op(n-1))
+	}
 	for i := 0; i < ch.Len(); i++ {
 		c.got = append(c.got, ch.Op(i).String()+" "+aggRowText(ch.Row(i, nil)))
 	}

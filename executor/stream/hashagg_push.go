@@ -1,6 +1,7 @@
 package stream
 
 import (
+	"encoding/binary"
 	"fmt"
 
 	"github.com/runnel-db/runnel/codec"
@@ -79,6 +80,13 @@ func (h *HashAgg) apply(g *aggGroup, a int, c *types.Chunk, i int, sign int64) e
 			return nil
 		}
 		h.entBuf = codec.AppendKey(h.entryPrefix(spec), v, false)
+		if sign > 0 && !g.rescan[a] && beyond(v, st.Result(), spec.max) {
+			// The state holds the range's extreme, so a value past it is not in the range: write
+			// its entry blind. Rising event times make this max's common case.
+			h.valBuf = codec.AppendRow(binary.AppendVarint(h.valBuf[:0], 1), args)
+			h.st.Put(h.entBuf, h.valBuf)
+			return st.Add(args)
+		}
 		n, err := h.bump(h.entBuf, sign, args)
 		if err != nil {
 			return err
@@ -108,4 +116,13 @@ func (h *HashAgg) apply(g *aggGroup, a int, c *types.Chunk, i int, sign int64) e
 		g.rescan[a] = true
 	}
 	return nil
+}
+
+// beyond reports whether v lies strictly past the extreme cur (NULL: an empty range).
+func beyond(v, cur types.Datum, max bool) bool {
+	if cur.IsNull() {
+		return true
+	}
+	c := types.Compare(v, cur)
+	return (max && c > 0) || (!max && c < 0)
 }

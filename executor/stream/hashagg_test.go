@@ -197,3 +197,38 @@ func TestHashAggRejectsBadCalls(t *testing.T) {
 		}
 	}
 }
+
+// TestHashAggManyGroups changes more groups in one epoch than fit a chunk: output is split into
+// chunks without splitting an update pair, and the pool shrinks back after the burst.
+func TestHashAggManyGroups(t *testing.T) {
+	i64 := types.Int64
+	calls := []AggCall{{Func: agFunc(t, "count", false), Filter: -1}, {Func: agFunc(t, "max", false, i64), Args: []int{1}, Filter: -1}}
+	rig := newAggRig(t, 1<<12, []types.Type{i64, i64}, []int{0}, calls)
+	const n = 40_000
+	var ops []types.Op
+	var rows []types.Row
+	for i := range n {
+		ops, rows = append(ops, types.Insert), append(rows, agRow(agI(int64(i)), agI(int64(i))))
+	}
+	rig.push(ops, rows)
+	if got := rig.flush(); len(got) != n {
+		t.Fatalf("%d changes, want %d", len(got), n)
+	}
+	for i := range rows {
+		rows[i] = agRow(agI(int64(i)), agI(-1))
+	}
+	rig.push(ops, rows)
+	if got := rig.flush(); len(got) != 2*n {
+		t.Fatalf("%d changes, want %d", len(got), 2*n)
+	}
+	rig.push(ops[:1], []types.Row{agRow(agI(7), agI(100))})
+	if got := rig.flush(); !slices.Equal(got, []string{"U- 7|2|7", "U+ 7|3|100"}) {
+		t.Fatalf("got %q", got)
+	}
+	if len(rig.h.groups) > 1 {
+		t.Errorf("group pool kept %d slots after the burst", len(rig.h.groups))
+	}
+	if v := rig.rows(); len(v) != n || v[0] != "0|2|0" {
+		t.Fatalf("view has %d rows, first %q", len(v), v[0])
+	}
+}
