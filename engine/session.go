@@ -77,6 +77,11 @@ func newSession(e *Engine, st pgwire.Startup, c pgwire.Client) *Session {
 		ConstraintDef: e.cat.ConstraintDef,
 		ViewDef:       e.cat.ViewDef,
 		Description:   e.cat.Description,
+		TableVisible: func(oid uint32) bool {
+			// OIDs that are no relation of the catalog (primary key indexes) live in public.
+			r, ok := e.cat.ByID(oid)
+			return !ok || r.Schema == catalog.PgCatalog || r.Schema == catalog.PublicSchema
+		},
 	}
 	return s
 }

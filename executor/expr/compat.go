@@ -111,7 +111,10 @@ func init() {
 	def("pg_encoding_to_char", types.Name, ts(tInt), func(*Context, []types.Datum) (types.Datum, error) {
 		return types.NewString(types.Name, "UTF8"), nil
 	})
-	def("pg_table_is_visible", tBool, ts(types.Oid), func(*Context, []types.Datum) (types.Datum, error) { return types.NewBool(true), nil })
+	def("pg_table_is_visible", tBool, ts(types.Oid), func(ctx *Context, a []types.Datum) (types.Datum, error) {
+		f := session(ctx).TableVisible
+		return types.NewBool(f == nil || f(uint32(a[0].Int()))), nil
+	}).vol = Stable
 	def("pg_type_is_visible", tBool, ts(types.Oid), func(*Context, []types.Datum) (types.Datum, error) { return types.NewBool(true), nil })
 	yes := func(*Context, []types.Datum) (types.Datum, error) { return types.NewBool(true), nil }
 	for _, n := range []string{"has_table_privilege", "has_schema_privilege", "has_database_privilege", "has_column_privilege", "has_any_column_privilege"} {

@@ -89,6 +89,27 @@ func init() {
 	def("pg_get_partkeydef", tText, ts(types.Oid), null)
 	def("pg_get_partition_constraintdef", tText, ts(types.Oid), null)
 	def("pg_tablespace_location", tText, ts(types.Oid), constKernel(vtext("")))
+	// Sizes are not tracked per relation; psql's \dt+ shows "0 bytes" rather than failing.
+	for _, n := range []string{"pg_table_size", "pg_relation_size", "pg_total_relation_size", "pg_indexes_size"} {
+		def(n, tInt8, ts(types.Regclass), constKernel(types.NewInt64(0))).vol = Volatile
+	}
+	def("pg_size_pretty", tText, ts(tInt8), func(_ *Context, a []types.Datum) (types.Datum, error) {
+		return vtext(sizePretty(a[0].Int())), nil
+	})
+	def("array_remove", anyArray, ts(anyArray, anyElem), func(_ *Context, a []types.Datum) (types.Datum, error) {
+		if a[0].IsNull() {
+			return types.NullDatum, nil
+		}
+		in := a[0].Array()
+		out := make([]types.Datum, 0, len(in))
+		for _, e := range in {
+			// NULL removes NULLs: elements are compared with IS NOT DISTINCT FROM.
+			if e.IsNull() != a[1].IsNull() || (!e.IsNull() && compareDatums(e, a[1]) != 0) {
+				out = append(out, e)
+			}
+		}
+		return types.NewArray(a[0].Type().Elem(), out), nil
+	}).nonStrict()
 
 	// One-dimensional arrays with PostgreSQL's default lower bound of 1: an empty array has no
 	// dimensions, so its bounds are NULL.
@@ -201,3 +222,41 @@ func RegtypeText(oid uint32) string {
 
 // QuoteIdent quotes an identifier as quote_ident does, for names the engine prints.
 func QuoteIdent(s string) string { return quoteIdent(s) }
+
+// sizePretty is PostgreSQL 15's pg_size_pretty(bigint): bytes below 10 kB, then the largest unit
+// that keeps the number below 20480 (below 10240 for bytes), halves rounded away from zero.
+func sizePretty(size int64) string {
+	units := []struct {
+		name  string
+		limit int64
+		round bool
+		bits  uint
+	}{{"bytes", 10 * 1024, false, 0}, {"kB", 20*1024 - 1, true, 10}, {"MB", 20*1024 - 1, true, 20},
+		{"GB", 20*1024 - 1, true, 30}, {"TB", 20*1024 - 1, true, 40}, {"PB", 20*1024 - 1, true, 50}}
+	for i, u := range units {
+		abs := size
+		if abs < 0 {
+			abs = -abs
+		}
+		if i == len(units)-1 || abs < u.limit {
+			if u.round {
+				if size > 0 {
+					size = (size + 1) / 2
+				} else {
+					size = (size - 1) / 2
+				}
+			}
+			return strconv.FormatInt(size, 10) + " " + u.name
+		}
+		next := units[i+1]
+		bits := next.bits - u.bits
+		if next.round {
+			bits--
+		}
+		if u.round {
+			bits++
+		}
+		size /= int64(1) << bits
+	}
+	return ""
+}

@@ -21,7 +21,8 @@ func TestCatalogFunctions(t *testing.T) {
 			}
 			return ""
 		},
-		RegclassOID: func(string) (uint32, error) { return 16384, nil },
+		RegclassOID:  func(string) (uint32, error) { return 16384, nil },
+		TableVisible: func(oid uint32) bool { return oid != 13000 },
 		Description: func(oid uint32, class string) (string, bool) {
 			return "a table", oid == 9 && (class == "" || class == "pg_class")
 		},
@@ -49,6 +50,16 @@ func TestCatalogFunctions(t *testing.T) {
 		{name: "regclass unknown oid", sess: sess, build: cast(typed("99", types.Regclass), types.Varchar), want: "99"},
 		{name: "regtype to text", build: cast(typed("1043", types.Regtype), types.Varchar), want: "character varying"},
 		{name: "regtype text", build: cast(typed("25", types.Regtype), types.Varchar), want: "text"},
+		{name: "size_pretty bytes", build: fn("pg_size_pretty", i8(10239)), want: "10239 bytes"},
+		{name: "size_pretty kB", build: fn("pg_size_pretty", i8(10240)), want: "10 kB"},
+		{name: "size_pretty MB", build: fn("pg_size_pretty", i8(20971519)), want: "20 MB"},
+		{name: "size_pretty negative", build: fn("pg_size_pretty", i8(-123456789)), want: "-118 MB"},
+		{name: "size_pretty max", build: fn("pg_size_pretty", i8(9223372036854775807)), want: "8192 PB"},
+		{name: "table size", build: fn("pg_table_size", oid(16384)), want: "0"},
+		{name: "array_remove", build: fn("array_remove", arr(lit("a"), null(), lit("b"), lit("a")), lit("a")), want: "{NULL,b}"},
+		{name: "array_remove null", build: fn("array_remove", arr(i4(1), null()), null()), want: "{1}"},
+		{name: "table visible", sess: sess, build: fn("pg_table_is_visible", oid(16384)), want: "t"},
+		{name: "table not visible", sess: sess, build: fn("pg_table_is_visible", oid(13000)), want: "f"},
 		{name: "publishable", build: fn("pg_relation_is_publishable", lit("16385")), want: "f"},
 		{name: "function visible", build: fn("pg_function_is_visible", oid(1)), want: "t"},
 		{name: "function arguments", build: fn("pg_get_function_arguments", oid(1)), want: ""},

@@ -56,6 +56,9 @@ type Session struct {
 	IndexDef      func(oid uint32) (string, bool)
 	ConstraintDef func(oid uint32) (string, bool)
 	ViewDef       func(oid uint32) (string, bool)
+	// TableVisible is pg_table_is_visible: whether a relation's schema is on the search path. nil
+	// makes every relation visible.
+	TableVisible func(oid uint32) bool
 	// Description is obj_description(oid, classname); classname is "" for the one-argument form.
 	Description func(oid uint32, classname string) (string, bool)
 }
