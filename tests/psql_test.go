@@ -40,6 +40,10 @@ var psqlSetup = []struct {
 var psqlCases = []psqlCase{
 	{name: "dt", cmd: `\dt`, want: []string{"List of relations", "Schema|Name|Type|Owner",
 		"public|t|table|root", "public|u|table|root", "(2 rows)"}},
+	{name: "dt_plus", cmd: `\dt+`, want: []string{"Schema|Name|Type|Owner|Persistence|Access method|Size|Description",
+		"public|t|table|root|permanent|heap|0 bytes|a table", "public|u|table|root|permanent|heap|0 bytes|", "(2 rows)"}},
+	{name: "dp", cmd: `\dp`, want: []string{"Access privileges", "public|t|table|||"}, absent: []string{"information_schema", "pg_catalog"}},
+	{name: "sv", cmd: `\sv v1`, want: []string{"CREATE OR REPLACE VIEW public.v1 AS", "~FROM t"}},
 	{name: "dv", cmd: `\dv`, want: []string{"Schema|Name|Type|Owner", "public|v1|view|root", "(1 row)"}},
 	{name: "dm", cmd: `\dm`, needs: "m1", want: []string{"Schema|Name|Type|Owner", "public|m1|materialized view|root", "(1 row)"}},
 	{name: "d", cmd: `\d`, want: []string{"Schema|Name|Type|Owner", "public|t|table|root", "public|u|table|root",
