@@ -158,6 +158,9 @@ func NewHashJoin(env *Env, table storage.TableID, kind JoinKind,
 	if cond != nil {
 		j.cond = expr.Clone(cond)
 	}
+	if err := j.cache.checkEmpty(j.st); err != nil {
+		return nil, fmt.Errorf("hash join: %w", err)
+	}
 	l, r := &j.sides[0], &j.sides[1]
 	l.outer = kind == LeftOuter || kind == FullOuter
 	r.outer = kind == RightOuter || kind == FullOuter
@@ -205,6 +208,9 @@ func (j *HashJoin) Push(port int, c *types.Chunk) error {
 // them is applied: loads read through StateTable.Iter, which sorts the table's pending writes
 // when they arrived out of order, so loading them all before the first write sorts once.
 func (j *HashJoin) prefetch(s int, c *types.Chunk) error {
+	if j.cache.complete {
+		return nil // misses read nothing
+	}
 	other := &j.sides[1-s]
 	for i := 0; i < c.Len(); i++ {
 		j.inRow = c.Row(i, j.inRow)

@@ -62,7 +62,7 @@ func (j *HashJoin) apply(s int, insert bool, row types.Row) error {
 	}
 	var b *joinBucket
 	if !null {
-		b = j.cache.get(k[:joinEnd])
+		b = j.cache.forWrite(k[:joinEnd])
 	}
 	if !insert {
 		j.st.Delete(k)

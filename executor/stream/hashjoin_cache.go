@@ -20,13 +20,17 @@ import (
 
 // bucketCache is an LRU of buckets, bounded by an estimate of their memory.
 type bucketCache struct {
-	m      map[string]*joinBucket
-	lru    joinBucket // sentinel: lru.next is the most recently used bucket
-	used   int64
-	budget int64
-	end    []byte // scratch for a bucket's upper bound
-	hits   uint64
-	misses uint64
+	m map[string]*joinBucket
+	// complete: the cache holds every non-empty bucket, so a miss is an empty bucket and needs no
+	// read. True from an empty state table until the first eviction; it makes a join that starts
+	// empty (a new view's backfill) never read its state while its state fits in memory.
+	complete bool
+	lru      joinBucket // sentinel: lru.next is the most recently used bucket
+	used     int64
+	budget   int64
+	end      []byte // scratch for a bucket's upper bound
+	hits     uint64
+	misses   uint64
 }
 
 // joinBucket is the rows of one side with one join key, as stored.
@@ -83,6 +87,9 @@ func (c *bucketCache) load(st *storage.StateTable, key []byte, hasDegree bool) (
 		return b, nil
 	}
 	c.misses++
+	if c.complete {
+		return c.insert(&joinBucket{key: string(key), size: bucketOverhead + int64(len(key))}), nil
+	}
 	b := &joinBucket{key: string(key), size: bucketOverhead + int64(len(key))}
 	c.end = prefixEnd(c.end[:0], key)
 	it := st.Iter(key, c.end)
@@ -105,11 +112,35 @@ func (c *bucketCache) load(st *storage.StateTable, key []byte, hasDegree bool) (
 	if err := it.Close(); err != nil {
 		return nil, fmt.Errorf("read state: %w", err)
 	}
+	return c.insert(b), nil
+}
+
+// forWrite returns the cached bucket for key, which a row is being written to, or nil if the
+// bucket is not cached and the write need not be reflected. A complete cache must learn of
+// every non-empty bucket, so it creates the bucket.
+func (c *bucketCache) forWrite(key []byte) *joinBucket {
+	if b := c.get(key); b != nil || !c.complete {
+		return b
+	}
+	return c.insert(&joinBucket{key: string(key), size: bucketOverhead + int64(len(key))})
+}
+
+func (c *bucketCache) insert(b *joinBucket) *joinBucket {
 	c.m[b.key] = b
 	c.pushFront(b)
 	c.used += b.size
 	c.shrink(b)
-	return b, nil
+	return b
+}
+
+// checkEmpty makes the cache complete if st holds no rows.
+func (c *bucketCache) checkEmpty(st *storage.StateTable) error {
+	it := st.Iter(nil, nil)
+	c.complete = !it.First()
+	if err := it.Close(); err != nil {
+		return fmt.Errorf("read state: %w", err)
+	}
+	return nil
 }
 
 // resized accounts for a change of delta bytes in a cached bucket.
@@ -132,6 +163,7 @@ func (c *bucketCache) shrink(keep *joinBucket) {
 		c.unlink(b)
 		delete(c.m, b.key)
 		c.used -= b.size
+		c.complete = false
 	}
 }
 
