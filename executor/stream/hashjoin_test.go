@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/cockroachdb/apd/v3"
 	"github.com/runnel-db/runnel/executor/expr"
 	"github.com/runnel-db/runnel/storage"
 	"github.com/runnel-db/runnel/types"
@@ -514,5 +515,68 @@ func TestHashJoinErrors(t *testing.T) {
 		if _, err := NewHashJoin(env, 9, c.kind, lt, lt, c.lk, c.rk, c.lpk, []int{0}, c.cond, Output{}); err == nil {
 			t.Errorf("%s: NewHashJoin accepted it", c.name)
 		}
+	}
+}
+
+// TestHashJoinLargeBucket crosses the chunk size: the condition is evaluated over a bucket in
+// several batches, and the output is passed on in several chunks within one Push.
+func TestHashJoinLargeBucket(t *testing.T) {
+	for _, kind := range hjKinds {
+		t.Run(kind.String(), func(t *testing.T) {
+			h := newHJHarness(t, kind, hjCond(t), true)
+			var rows []types.Row
+			for i := range 2500 {
+				rows = append(rows, hjL(int64(i), 1, int64(i%100)))
+			}
+			for b := 0; b < len(rows); b += 1000 {
+				h.push(0, hjOps(types.Insert, min(1000, len(rows)-b)), rows[b:min(len(rows), b+1000)])
+			}
+			h.check("facts")
+			h.push(1, []types.Op{types.Insert}, []types.Row{hjR(1, 1, 50, "half")})
+			h.check("dimension in")
+			h.reopen()
+			h.push(1, []types.Op{types.UpdateDelete, types.UpdateInsert}, []types.Row{hjR(1, 1, 50, "half"), hjR(1, 1, 90, "most")})
+			h.check("dimension updated")
+			h.push(1, []types.Op{types.Delete}, []types.Row{hjR(1, 1, 90, "most")})
+			h.check("dimension out")
+		})
+	}
+}
+
+// TestHashJoinKeyEquality joins on numeric and varchar keys: values SQL calls equal (1.5 and
+// 1.50) meet in one bucket, and a string key with a NUL byte does not run into the next column.
+func TestHashJoinKeyEquality(t *testing.T) {
+	store, err := storage.Open(t.TempDir(), storage.Options{NoSync: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer store.Close()
+	ts := []types.Type{types.Int64, types.Numeric, types.Varchar}
+	view := &hjView{rows: map[string]int{}}
+	hj, err := NewHashJoin(&Env{Store: store, Ctx: &expr.Context{}}, 3, Inner, ts, ts,
+		[]int{1, 2}, []int{1, 2}, []int{0}, []int{0}, nil, Output{Op: view})
+	if err != nil {
+		t.Fatal(err)
+	}
+	num := func(s string) types.Datum {
+		d, _, err := apd.NewFromString(s)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return types.NewNumeric(d)
+	}
+	push := func(side int, rows ...types.Row) {
+		c := types.NewChunk(3, len(rows))
+		for _, r := range rows {
+			c.Append(types.Insert, r)
+		}
+		if err := hj.Push(side, c); err != nil {
+			t.Fatal(err)
+		}
+	}
+	push(0, types.Row{hjInt(1), num("1.50"), types.NewVarchar("a\x00b")}, types.Row{hjInt(2), num("2"), types.NewVarchar("a")})
+	push(1, types.Row{hjInt(1), num("1.5"), types.NewVarchar("a\x00b")}, types.Row{hjInt(2), num("2.0"), types.NewVarchar("a\x00")})
+	if view.emitted != 1 {
+		t.Fatalf("got %d joined rows, want 1 (1.50 = 1.5, 'a' <> 'a\\x00')", view.emitted)
 	}
 }
