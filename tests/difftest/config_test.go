@@ -20,7 +20,7 @@ type config struct {
 }
 
 func loadConfig() config {
-	c := config{seed: uint64(time.Now().UnixNano()), steps: 3000, budget: 30 * time.Second, restartEvery: 400}
+	c := config{seed: uint64(time.Now().UnixNano()), steps: 3000, budget: 30 * time.Second, restartEvery: 250}
 	if *longFlag || os.Getenv("RUNNEL_DIFF_LONG") == "1" {
 		c.steps, c.budget = 100000, 30*time.Minute
 	}

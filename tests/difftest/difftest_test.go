@@ -86,6 +86,9 @@ func (h *harness) run() {
 		if h.step%h.cfg.restartEvery == 0 {
 			h.restart()
 		}
+		if h.step%500 == 0 {
+			h.t.Logf("step %d after %v", h.step, time.Since(start).Round(time.Millisecond))
+		}
 		q := genDML(h.r)
 		h.execOrFail(q)
 		h.checkChanged(dmlTable(q))
