@@ -31,6 +31,9 @@ import (
 // A row whose join key has a NULL never matches. It is stored only on sides with a degree (it is
 // output NULL-padded, or by an anti join), so its deletion needs no probe either way.
 //
+// Reads go through an LRU cache of whole buckets (hashjoin_cache.go) rather than an iterator per
+// probe; writes go to the state table and to the cached bucket alike.
+//
 // Changes are emitted during Push, in an order that never retracts a row before it was emitted:
 // when a match appears, the NULL-padded row is retracted before the joined row is inserted; when
 // the last match goes, the joined row is retracted before the NULL-padded row comes back.
@@ -198,6 +201,8 @@ func (j *HashJoin) Push(port int, c *types.Chunk) error {
 	for i := 0; i < c.Len(); i++ {
 		j.inRow = c.Row(i, j.inRow)
 		if err := j.apply(port, c.Op(i).IsInsert(), j.inRow); err != nil {
+			// The actor fails on an error; keep half a chunk's output from reaching a later Push.
+			j.outBuf.Reset()
 			return fmt.Errorf("hash join (%s): %w", j.kind, err)
 		}
 	}
