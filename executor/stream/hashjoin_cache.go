@@ -232,3 +232,16 @@ func (b *joinBucket) remove(k []byte) int64 {
 	b.size -= delta
 	return delta
 }
+
+// prefixEnd appends to dst the smallest key above every key that starts with prefix. Join
+// prefixes start with a side byte below 0xff, so one always exists.
+func prefixEnd(dst, prefix []byte) []byte {
+	dst = append(dst, prefix...)
+	for i := len(dst) - 1; i >= 0; i-- {
+		if dst[i] != 0xff {
+			dst[i]++
+			return dst[:i+1]
+		}
+	}
+	panic("hash join: prefix of 0xff bytes")
+}

@@ -32,19 +32,6 @@ func (p *probeBuf) init(nL, nR int) {
 	p.pass = make([]bool, 0, types.MaxChunkRows)
 }
 
-// prefixEnd appends to dst the smallest key above every key that starts with prefix. Join
-// prefixes start with a side byte below 0xff, so one always exists.
-func prefixEnd(dst, prefix []byte) []byte {
-	dst = append(dst, prefix...)
-	for i := len(dst) - 1; i >= 0; i-- {
-		if dst[i] != 0xff {
-			dst[i]++
-			return dst[:i+1]
-		}
-	}
-	panic("hash join: prefix of 0xff bytes")
-}
-
 // fill decodes the other side's rows, probed by row of side s, into p.cols as joined rows.
 func (p *probeBuf) fill(s int, row types.Row, ts []types.Type, rows []joinRow) error {
 	for i := range p.cols {
