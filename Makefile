@@ -5,7 +5,7 @@ BIN     := bin/runnel
 VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
 LDFLAGS := -X main.version=$(VERSION)
 
-.PHONY: all build run test fmt vet clean
+.PHONY: all build run test bench fmt vet clean
 
 all: build
 
@@ -18,6 +18,11 @@ run: build
 # vet first: it is fast and its failures are cheaper to read than a test run's.
 test: vet
 	$(GO) test -count=1 ./...
+
+# Benchmarks are where speed is checked (never timed unit tests). BENCH selects them (a regexp).
+BENCH ?= .
+bench:
+	$(GO) test -run '^$$' -bench '$(BENCH)' -benchtime 200x ./tests/
 
 fmt:
 	$(GO) fmt ./...

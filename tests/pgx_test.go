@@ -15,7 +15,7 @@ import (
 )
 
 // startServer starts a fresh server for one test and stops it at the end.
-func startServer(t *testing.T) *sltrun.Process {
+func startServer(t testing.TB) *sltrun.Process {
 	t.Helper()
 	srv, err := sltrun.StartProcess(context.Background(), runnelBinary(t), t.TempDir())
 	if err != nil {

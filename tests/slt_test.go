@@ -46,7 +46,7 @@ func repoRoot() (string, error) {
 
 // runnelBinary builds cmd/runnel once per test process: each slt file starts its own server, and
 // `go run` per file would relink every time.
-func runnelBinary(t *testing.T) string {
+func runnelBinary(t testing.TB) string {
 	t.Helper()
 	buildOnce.Do(func() {
 		root, err := repoRoot()
