@@ -92,7 +92,7 @@ func TestCrashRecovery(t *testing.T) {
 	if ledger.inserts() < 50 {
 		t.Errorf("only %d acknowledged inserts across %d rounds: the writers barely ran", ledger.inserts(), crashRounds)
 	}
-	t.Logf("%d acknowledged inserts, %d acknowledged deletes, %d kills", ledger.inserts(), len(ledger.deleted), crashRounds)
+	t.Logf("%d acknowledged inserts, %d acknowledged deletes, %d kills, %d inserts cut off by a kill", ledger.inserts(), len(ledger.deleted), crashRounds, len(ledger.cutOff))
 }
 
 // crashLedger records what the server acknowledged. With the implicit flush on, an acknowledged
@@ -101,6 +101,9 @@ type crashLedger struct {
 	mu      sync.Mutex
 	acked   []int        // ids whose INSERT returned OK and that were not deleted afterwards
 	deleted map[int]bool // ids whose DELETE returned OK
+	// cutOff holds the ids of each INSERT interrupted by a kill: each must be all there or all
+	// missing, since a statement commits in one epoch.
+	cutOff [][]int
 }
 
 func (l *crashLedger) inserts() int {
@@ -142,6 +145,10 @@ func crashWriter(addr string, id int, r *rand.Rand, l *crashLedger, stop <-chan 
 				l.acked = append(l.acked, ids...)
 				l.mu.Unlock()
 				mine = append(mine, ids...)
+			} else {
+				l.mu.Lock()
+				l.cutOff = append(l.cutOff, ids)
+				l.mu.Unlock()
 			}
 		case n < 9:
 			// Moves rows between groups and changes the top-N order.
@@ -196,6 +203,17 @@ func crashVerify(t *testing.T, addr string, round int, l *crashLedger) {
 	for id := range l.deleted {
 		if present[id] {
 			revived = append(revived, id)
+		}
+	}
+	for _, ids := range l.cutOff {
+		n := 0
+		for _, id := range ids {
+			if present[id] {
+				n++
+			}
+		}
+		if n != 0 && n != len(ids) {
+			t.Errorf("round %d: an INSERT of ids %v cut off by the kill is partly committed (%d of %d rows)", round, ids, n, len(ids))
 		}
 	}
 	if len(lost) > 0 || len(revived) > 0 {
