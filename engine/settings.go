@@ -1,7 +1,9 @@
 package engine
 
 import (
+	"regexp"
 	"sort"
+	"strconv"
 	"strings"
 	"time"
 
@@ -89,12 +91,31 @@ func checkBool(v string) (string, error) {
 	return "", pgerr.New(pgerr.InvalidParameterValue, "invalid value for a boolean parameter: %q", v)
 }
 
+var posixOffset = regexp.MustCompile(`^([+-]?)(\d{1,2})(?::(\d{2}))?$`)
+
 // loadLocation resolves a TimeZone value as PostgreSQL does (zone names, abbreviations, and bare
 // offsets in POSIX's sign convention: '+05:30' is 5:30 west of Greenwich).
 func loadLocation(v string) (*time.Location, error) {
 	switch strings.ToLower(v) {
 	case "default", "local":
 		return time.UTC, nil
+	}
+	if m := posixOffset.FindStringSubmatch(v); m != nil {
+		// A bare offset in a TimeZone setting is POSIX: positive means west of Greenwich (unlike
+		// an offset inside a timestamp literal, which types.LoadZone reads as ISO 8601 does).
+		h, _ := strconv.Atoi(m[2])
+		mins := 0
+		if m[3] != "" {
+			mins, _ = strconv.Atoi(m[3])
+		}
+		if h > 15 || mins > 59 {
+			return nil, pgerr.New(pgerr.InvalidParameterValue, "invalid value for parameter \"TimeZone\": %q", v)
+		}
+		off := h*3600 + mins*60
+		if m[1] != "-" {
+			off = -off
+		}
+		return time.FixedZone(v, off), nil
 	}
 	l, err := types.LoadZone(v)
 	if err != nil {
