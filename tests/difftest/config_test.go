@@ -17,6 +17,7 @@ type config struct {
 	budget       time.Duration // stop early, still green, when the steps take longer than this
 	restartEvery int
 	midwayAt     []int // steps at which views are created while DML runs
+	cacheSize    int64
 }
 
 func loadConfig() config {
@@ -29,6 +30,11 @@ func loadConfig() config {
 	}
 	if n, err := strconv.Atoi(os.Getenv("RUNNEL_DIFF_STEPS")); err == nil && n > 0 {
 		c.steps = n
+	}
+	// Every other seed runs with caches so small that operator state keeps leaving memory.
+	c.cacheSize = 32 << 20
+	if c.seed%2 == 0 || os.Getenv("RUNNEL_DIFF_TINY_CACHE") == "1" {
+		c.cacheSize = 64 << 10
 	}
 	c.midwayAt = []int{c.steps / 10, c.steps / 3, 2 * c.steps / 3}
 	return c

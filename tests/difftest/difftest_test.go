@@ -26,7 +26,9 @@ func TestDifferential(t *testing.T) {
 	// Batch queries allocate generously; collecting less often is most of a step's speed-up.
 	defer debug.SetGCPercent(debug.SetGCPercent(400))
 	cfg := loadConfig()
-	t.Logf("seed %d (RUNNEL_DIFF_SEED=%d reproduces)", cfg.seed, cfg.seed)
+	t.Logf("seed %d (RUNNEL_DIFF_SEED=%d reproduces), cache %d bytes", cfg.seed, cfg.seed, cfg.cacheSize)
+	defer func(old int64) { cacheSize = old }(cacheSize)
+	cacheSize = cfg.cacheSize
 	h := &harness{t: t, cfg: cfg, r: rand.New(rand.NewPCG(cfg.seed, 0x52554e4e454c)), dir: t.TempDir(),
 		answers: map[string][]string{}, reads: map[string]map[string]bool{}}
 	defer h.close()

@@ -35,11 +35,16 @@ type db struct {
 // periodic ones would only add commits that no check looks at.
 const barrierInterval = 200 * time.Millisecond
 
+// cacheSize is the engine's cache budget for the current run (replays use the same). Operators get
+// a slice of it; a tiny one makes them evict state and reload it from their state tables, a path
+// that small tables otherwise never take.
+var cacheSize int64 = 32 << 20
+
 func openDB(dir string) (*db, error) {
 	eng, err := engine.Open(engine.Config{
 		DataDir:         dir,
 		BarrierInterval: barrierInterval,
-		CacheSize:       32 << 20,
+		CacheSize:       cacheSize,
 		Logger:          slog.New(slog.NewTextHandler(io.Discard, nil)),
 	})
 	if err != nil {
