@@ -97,6 +97,12 @@ func (h *harness) run() {
 	}
 	el := time.Since(start)
 	h.t.Logf("%d steps, %d views, %.0f steps/s", h.step-1, len(h.live), float64(h.step-1)/el.Seconds())
+	// A view that stayed empty tested nothing: show the sizes so a dead shape is visible.
+	var sizes []string
+	for _, v := range h.live {
+		sizes = append(sizes, fmt.Sprintf("%s=%d", v.name, len(h.answers[v.name])))
+	}
+	h.t.Logf("final view sizes: %s", strings.Join(sizes, " "))
 }
 
 // execOrFail runs a statement that must succeed and records it in the history.
