@@ -54,6 +54,7 @@ const (
 	AmbiguousFunction           = "42725"
 	DatatypeMismatch            = "42804"
 	GroupingError               = "42803"
+	WindowingError              = "42P20"
 	WrongObjectType             = "42809"
 	InvalidColumnReference      = "42P10"
 	IndeterminateDatatype       = "42P18"

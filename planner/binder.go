@@ -40,6 +40,8 @@ type binder struct {
 	frames  []*frame
 	// deps are the relations the statement reads.
 	deps []uint32
+	// windowCols maps each window function call to the column holding its value.
+	windowCols map[*sql.FuncCall]int
 }
 
 type cteDef struct {

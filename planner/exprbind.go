@@ -333,7 +333,10 @@ func (x *exprCtx) between(e *sql.Between) (expr.Expr, error) {
 
 func (x *exprCtx) funcCall(f *sql.FuncCall) (expr.Expr, error) {
 	if f.Over != nil {
-		return nil, pgerr.Unsupported("window functions are not supported in this query")
+		if i, ok := x.b.windowCols[f]; ok {
+			return expr.NewColumn(i, types.Int64), nil
+		}
+		return nil, pgerr.New(pgerr.WindowingError, "window functions are not allowed in %s", x.clause)
 	}
 	if isAggregate(f) {
 		if x.inAgg {

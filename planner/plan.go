@@ -232,3 +232,16 @@ type HopWindow struct {
 
 func (n *HopWindow) Columns() []Column { return n.Cols }
 func (n *HopWindow) Children() []Node  { return []Node{n.Input} }
+
+// RowNumber numbers the rows of each partition in Order: ROW_NUMBER() OVER (PARTITION BY ...
+// ORDER BY ...). Output: the input columns, then the bigint row number. In a stream it is only
+// supported under a filter that bounds the number (rn <= n), which becomes a group top-N.
+type RowNumber struct {
+	Input       Node
+	PartitionBy []int
+	Order       []SortKey
+	Cols        []Column
+}
+
+func (n *RowNumber) Columns() []Column { return n.Cols }
+func (n *RowNumber) Children() []Node  { return []Node{n.Input} }

@@ -58,6 +58,10 @@ func (b *binder) selectQuery(sel *sql.Select, orderBy []sql.OrderItem, limit, of
 		x.clause = "SELECT"
 	}
 
+	if err := b.windows(post, sel.Items, x); err != nil {
+		return nil, nil, err
+	}
+
 	// The select list.
 	var exprs []expr.Expr
 	out := &scope{parent: parent}

@@ -107,6 +107,9 @@ func (sp *StreamPlan) rewrite(n Node) (Node, []int, error) {
 		}
 		return sp.keyed(&Values{Rows: rows, Cols: cols}, []int{len(n.Cols)})
 	case *Filter:
+		if t, ok := topNFromRowNumber(n); ok {
+			return sp.rewrite(t)
+		}
 		in, key, err := sp.rewrite(n.Input)
 		if err != nil {
 			return nil, nil, err
@@ -172,6 +175,26 @@ func (sp *StreamPlan) rewrite(n Node) (Node, []int, error) {
 		return sp.keyed(t, key)
 	case *SetOp:
 		return sp.setOp(n)
+	case *TopN:
+		in, key, err := sp.rewrite(n.Input)
+		if err != nil {
+			return nil, nil, err
+		}
+		t := *n
+		t.Input = in
+		inCols := in.Columns()
+		t.Cols = append(append([]Column(nil), inCols...), Column{Name: "row_number", Type: types.Int64})
+		if !n.RankCol {
+			t.Cols = inCols
+		}
+		if n.RankCol && len(inCols) != len(n.Input.Columns()) {
+			// The rewrite appended hidden key columns to the input: the rank must stay the column
+			// right after the original ones, so put it back in place with a projection.
+			return nil, nil, pgerr.Unsupported("ROW_NUMBER over this query is not supported in a materialized view")
+		}
+		return sp.keyed(&t, key)
+	case *RowNumber:
+		return nil, nil, pgerr.Unsupported("ROW_NUMBER() in a materialized view needs a filter on its result, such as WHERE rn <= 10")
 	case *EnforceSingleRow:
 		// A scalar subquery in a view must be a global aggregate, which always has exactly one row.
 		if isSingleRow(n.Input) {
