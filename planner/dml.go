@@ -255,6 +255,11 @@ func PlanUpdate(env *Env, up *sql.Update) (*DML, error) {
 			return nil, pgerr.New(pgerr.SyntaxError, "multiple assignments to same column %q", set.Column)
 		}
 		seen[i] = true
+		if r.UserPK && isKeyColumn(r, i) {
+			// Moving rows between keys could silently overwrite other rows of the table (an insert
+			// on an existing key replaces it); RisingWave refuses this too.
+			return nil, pgerr.Unsupported("updating primary key column %q is not supported: delete the row and insert it with its new key", set.Column)
+		}
 		if _, ok := set.Value.(*sql.DefaultExpr); ok {
 			exprs[n+i] = defaults[i]
 			continue
@@ -295,4 +300,13 @@ func PlanDelete(env *Env, del *sql.Delete) (*DML, error) {
 	}
 	node, _ := project(in.n, in.s, keep)
 	return &DML{Kind: DeleteDML, Rel: r, Source: node, ParamTypes: b.finalParamTypes()}, nil
+}
+
+func isKeyColumn(r *catalog.Relation, col int) bool {
+	for _, k := range r.PK {
+		if k == col {
+			return true
+		}
+	}
+	return false
 }

@@ -133,7 +133,8 @@ func TestPlanErrors(t *testing.T) {
 		{"INSERT INTO t (id, id) VALUES (1, 2)", pgerr.DuplicateColumn},
 		{"INSERT INTO t VALUES (1, 'a', 1.0, 4)", pgerr.SyntaxError},
 		{"UPDATE t SET nope = 1", pgerr.UndefinedColumn},
-		{"UPDATE t SET id = 'x'", pgerr.InvalidTextRepresentation},
+		{"UPDATE t SET v = 'x'", pgerr.InvalidTextRepresentation},
+		{"UPDATE t SET id = id + 1", pgerr.FeatureNotSupported}, // would overwrite other rows' keys
 		{"DELETE FROM nope", pgerr.UndefinedTable},
 	}
 	for _, tc := range cases {

@@ -131,6 +131,7 @@ func (t *TopN) Flush(_ uint64, b *storage.Batch) error {
 		// Deterministic output order, whatever the map's.
 		slices.Sort(groups)
 		w := newChangeWriter(t.outWidth(), t.out)
+		w.deletesFirst = true
 		for _, g := range groups {
 			if err := t.refreshGroup([]byte(g), t.changed[g], w); err != nil {
 				return err

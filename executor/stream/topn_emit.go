@@ -2,12 +2,20 @@ package stream
 
 import "github.com/runnel-db/runnel/types"
 
-// changeWriter gathers output rows into chunks of up to MaxChunkRows and emits each full one. An
-// update pair never straddles two chunks: operators only recognise a pair inside one chunk.
+// changeWriter gathers output rows and emits them in chunks of up to MaxChunkRows. An update pair
+// never straddles two chunks: operators only recognise a pair inside one chunk.
+//
+// With deletesFirst, every plain Delete goes out before the other rows. TopN needs that: its Flush
+// emits net changes group by group, and a row that moves to another group leaves one window and
+// enters another under the same stream key; its Insert may be produced first, and emitted in that
+// order the Delete would remove the new row downstream. Operators that pass changes through in
+// input order (HopWindow) must keep that order, so it is off by default.
 type changeWriter struct {
-	width int
-	out   Output
-	c     *types.Chunk
+	width        int
+	out          Output
+	deletesFirst bool
+	deletes      []*types.Chunk
+	rest         []*types.Chunk
 }
 
 func newChangeWriter(width int, out Output) *changeWriter {
@@ -15,42 +23,42 @@ func newChangeWriter(width int, out Output) *changeWriter {
 }
 
 func (w *changeWriter) add(op types.Op, r types.Row) error {
-	if err := w.room(1); err != nil {
-		return err
+	if op == types.Delete && w.deletesFirst {
+		w.deletes = w.room(w.deletes, 1)
+		w.deletes[len(w.deletes)-1].Append(op, r)
+		return nil
 	}
-	w.c.Append(op, r)
+	w.rest = w.room(w.rest, 1)
+	w.rest[len(w.rest)-1].Append(op, r)
 	return nil
 }
 
 func (w *changeWriter) addPair(old, cur types.Row) error {
-	if err := w.room(2); err != nil {
-		return err
-	}
-	w.c.Append(types.UpdateDelete, old)
-	w.c.Append(types.UpdateInsert, cur)
+	w.rest = w.room(w.rest, 2)
+	c := w.rest[len(w.rest)-1]
+	c.Append(types.UpdateDelete, old)
+	c.Append(types.UpdateInsert, cur)
 	return nil
 }
 
-// room makes sure the current chunk can take n more rows, emitting it first if not.
-func (w *changeWriter) room(n int) error {
-	if w.c != nil && w.c.Len()+n > types.MaxChunkRows {
-		if err := w.flush(); err != nil {
-			return err
+// room returns cs with a last chunk that can take n more rows.
+func (w *changeWriter) room(cs []*types.Chunk, n int) []*types.Chunk {
+	if len(cs) == 0 || cs[len(cs)-1].Len()+n > types.MaxChunkRows {
+		cs = append(cs, types.NewChunk(w.width, types.MaxChunkRows))
+	}
+	return cs
+}
+
+// flush emits the rows gathered so far, deletes first. Each chunk is handed over, never reused: a
+// downstream operator may keep it.
+func (w *changeWriter) flush() error {
+	for _, cs := range [][]*types.Chunk{w.deletes, w.rest} {
+		for _, c := range cs {
+			if err := w.out.Emit(c); err != nil {
+				return err
+			}
 		}
 	}
-	if w.c == nil {
-		w.c = types.NewChunk(w.width, types.MaxChunkRows)
-	}
+	w.deletes, w.rest = nil, nil
 	return nil
-}
-
-// flush emits the rows gathered so far. Each chunk is handed over, never reused: a downstream
-// operator may keep it.
-func (w *changeWriter) flush() error {
-	c := w.c
-	w.c = nil
-	if c == nil {
-		return nil
-	}
-	return w.out.Emit(c)
 }

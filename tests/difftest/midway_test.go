@@ -2,7 +2,9 @@ package difftest
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"github.com/runnel-db/runnel/pgerr"
 	"slices"
 	"strings"
 	"sync"
@@ -45,6 +47,10 @@ func (h *harness) createMidway() {
 		defer wg.Done()
 		for _, q := range dml {
 			if _, err := second.exec(q); err != nil {
+				var pe *pgerr.Error
+				if errors.As(err, &pe) && pe.Code == pgerr.FeatureNotSupported {
+					continue // refused as a whole, e.g. an update of a primary key: it changed nothing
+				}
 				dmlErr = fmt.Errorf("%s: %w", q, err)
 				return
 			}

@@ -76,12 +76,7 @@ var unsupportedViews = []viewDef{
 	{"v_exists", "SELECT id FROM t1 WHERE EXISTS (SELECT 1 FROM t2 WHERE t2.k = t1.k)"},
 	{"v_not_exists", "SELECT id FROM t1 WHERE NOT EXISTS (SELECT 1 FROM t3 WHERE t3.k = t1.k)"},
 	{"v_not_in", "SELECT id FROM t1 WHERE k NOT IN (SELECT k FROM t3)"},
-	// BUG(runnel): a row whose partition changes drops out of a ROW_NUMBER view:
-	// CREATE TABLE t (id int PRIMARY KEY, g int); CREATE MATERIALIZED VIEW m AS SELECT * FROM
-	// (SELECT id, g, ROW_NUMBER() OVER (PARTITION BY g ORDER BY id) AS rn FROM t) x WHERE rn <= 2;
-	// INSERT INTO t VALUES (1, 5); UPDATE t SET g = 1 WHERE id = 1; SELECT * FROM m returns no rows,
-	// the query (1, 1, 1). Restore this shape when fixed:
-	// {"v_row_number", "SELECT * FROM (SELECT id, g, ROW_NUMBER() OVER (PARTITION BY g ORDER BY id) AS rn FROM t1) x WHERE rn <= 2"},
+	{"v_row_number", "SELECT * FROM (SELECT id, g, ROW_NUMBER() OVER (PARTITION BY g ORDER BY id) AS rn FROM t1) x WHERE rn <= 2"},
 }
 
 // midwayViews are created while DML runs on another session, to exercise backfill racing with
