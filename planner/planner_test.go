@@ -158,7 +158,10 @@ func TestExplainShapes(t *testing.T) {
 		{"SELECT id FROM t WHERE id IN (SELECT id FROM u)", []string{"Semi Hash Join", "Scan t", "Scan u"}},
 		{"SELECT id FROM t WHERE id NOT IN (SELECT id FROM u)", []string{"NullAwareAnti Hash Join"}},
 		{"SELECT * FROM t LEFT JOIN u ON t.id = u.id AND u.t_id > 1", []string{"Left Hash Join on $0 = $0 AND"}},
-		{"SELECT t.id FROM t WHERE EXISTS (SELECT 1 FROM u WHERE u.t_id = t.id)", []string{"Apply"}},
+		{"SELECT t.id FROM t WHERE EXISTS (SELECT 1 FROM u WHERE u.t_id = t.id)", []string{"Semi Hash Join on $3 = $1"}},
+		{"SELECT t.id FROM t WHERE NOT EXISTS (SELECT 1 FROM u WHERE u.t_id = t.id AND u.id > t.id)", []string{"Anti Hash Join on $3 = $1 AND"}},
+		{"SELECT t.id FROM t WHERE t.id IN (SELECT u.id FROM u WHERE u.t_id = t.id)", []string{"Semi Hash Join"}},
+		{"SELECT t.id, (SELECT max(u.id) FROM u WHERE u.t_id = t.id) FROM t", []string{"Apply"}},
 		{"SELECT name, count(*) FROM t GROUP BY name", []string{"HashAgg group by [$1] aggs [count]"}},
 	}
 	for _, tc := range cases {

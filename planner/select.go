@@ -372,7 +372,9 @@ func (b *binder) semiJoin(r *rel, c sql.Expr) (bool, error) {
 		return false, err
 	}
 	if f.correlated {
-		return false, nil // the general path plans it as an Apply
+		// The usual shape (a plain SELECT whose WHERE ties it to the outer row) becomes a semi or
+		// anti join; anything else is planned by the general path, as an Apply.
+		return b.decorrelatedSemiJoin(r, sq, not)
 	}
 	sub, ss = visibleOnly(sub, ss)
 	j := &Join{Kind: LeftSemi, L: r.n, R: sub, Cols: r.cols()}
@@ -431,4 +433,111 @@ func visibleOnly(n Node, s *scope) (Node, *scope) {
 		return n, s
 	}
 	return project(n, s, keep)
+}
+
+// decorrelatedSemiJoin plans [NOT] EXISTS / IN (SELECT ... FROM ... WHERE ...) whose WHERE reads
+// the outer query's columns as a join: conjuncts that only read the subquery's FROM filter it,
+// inner = outer equalities become join keys, and other conjuncts that read outer columns the join's
+// condition. It reports false, changing nothing, for shapes it does not handle.
+func (b *binder) decorrelatedSemiJoin(r *rel, sq *sql.Subquery, not bool) (bool, error) {
+	q := sq.Query
+	sel, ok := q.Body.(*sql.Select)
+	if !ok || len(q.With) > 0 || q.Limit != nil || q.Offset != nil || len(sel.GroupBy) > 0 || sel.Having != nil ||
+		sel.Distinct || hasAggregate(sel, nil) || (not && sq.Kind == sql.InSubquery) {
+		return false, nil
+	}
+	for _, it := range sel.Items {
+		if sq.Kind == sql.InSubquery && (hasSubquery(it.Expr) || len(sel.Items) != 1) {
+			return false, nil
+		}
+	}
+	// The subquery's FROM, bound with no access to the outer query.
+	inner := b.newLevel(nil)
+	in, err := b.from(sel.From, inner)
+	if err != nil {
+		return false, nil
+	}
+	var local, correlated []sql.Expr
+	if sel.Where != nil {
+		for _, c := range conjuncts(sel.Where) {
+			if hasSubquery(c) {
+				return false, nil
+			}
+			x := &exprCtx{b: b, rel: &rel{s: &scope{cols: inner.cols}}, clause: "WHERE"}
+			if _, err := x.bindBool(c, "WHERE"); err == nil {
+				local = append(local, c)
+			} else {
+				correlated = append(correlated, c)
+			}
+		}
+	}
+	if len(local) > 0 {
+		if err := b.where(in, andExprs(local)); err != nil {
+			return false, err
+		}
+	}
+	outer := &scope{cols: r.s.cols}
+	innerOnly := &scope{cols: in.s.cols}
+	j := &Join{Kind: LeftSemi, L: r.n, R: in.n}
+	if not {
+		j.Kind = LeftAnti
+	}
+	if sq.Kind == sql.InSubquery {
+		// x IN (SELECT y ...) adds the key x = y.
+		lx := &exprCtx{b: b, rel: &rel{s: outer}, clause: "WHERE"}
+		rx := &exprCtx{b: b, rel: &rel{s: innerOnly}, clause: "WHERE"}
+		l, err := lx.bind(sq.X)
+		if err != nil {
+			return false, nil
+		}
+		rk, err := rx.bind(sel.Items[0].Expr)
+		if err != nil {
+			return false, nil
+		}
+		if l, rk, err = unify(l, rk, "IN"); err != nil {
+			return false, err
+		}
+		j.LeftKeys, j.RightKeys = append(j.LeftKeys, l), append(j.RightKeys, rk)
+	}
+	var residual []sql.Expr
+	for _, c := range correlated {
+		if lk, rk, ok := b.equiKey(c, outer, innerOnly); ok {
+			j.LeftKeys, j.RightKeys = append(j.LeftKeys, lk), append(j.RightKeys, rk)
+			continue
+		}
+		residual = append(residual, c)
+	}
+	lcols, rcols := outer.cols, innerOnly.cols
+	j.L, lcols, j.LeftKeys = keyColumns(j.L, lcols, j.LeftKeys)
+	j.R, rcols, j.RightKeys = keyColumns(j.R, rcols, j.RightKeys)
+	if len(residual) > 0 {
+		combined := &scope{cols: append(append([]scopeCol(nil), lcols...), rcols...)}
+		x := &exprCtx{b: b, rel: &rel{s: combined}, clause: "WHERE"}
+		var conds []expr.Expr
+		for _, c := range residual {
+			e, err := x.bindBool(c, "WHERE")
+			if err != nil {
+				return false, nil // reads something further out: leave it to the general path
+			}
+			conds = append(conds, e)
+		}
+		cond, err := andAll(conds)
+		if err != nil {
+			return false, err
+		}
+		j.Cond = cond
+	}
+	// Semi and anti joins output the left columns; key columns added to the left stay hidden.
+	r.s.cols = lcols
+	j.Cols = r.s.columns()
+	r.n = j
+	return true, nil
+}
+
+func andExprs(es []sql.Expr) sql.Expr {
+	out := es[0]
+	for _, e := range es[1:] {
+		out = &sql.BinaryExpr{Op: "AND", L: out, R: e}
+	}
+	return out
 }
