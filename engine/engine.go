@@ -6,6 +6,7 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"runtime"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -22,7 +23,10 @@ type Config struct {
 	DataDir         string        // Pebble directory; required
 	CacheSize       int64         // bytes of operator/block cache; default 256 MiB
 	BarrierInterval time.Duration // default 1s
-	Logger          *slog.Logger
+	// Parallelism is the number of instances of each partitioned fragment of a view; default: the
+	// number of cores.
+	Parallelism int
+	Logger      *slog.Logger
 }
 
 // Engine is an open database.
@@ -64,6 +68,9 @@ func Open(cfg Config) (*Engine, error) {
 	}
 	if cfg.Logger == nil {
 		cfg.Logger = slog.Default()
+	}
+	if cfg.Parallelism <= 0 {
+		cfg.Parallelism = runtime.GOMAXPROCS(0)
 	}
 	store, err := storage.Open(cfg.DataDir, storage.Options{CacheSize: cfg.CacheSize / 4, Logger: cfg.Logger})
 	if err != nil {

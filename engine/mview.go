@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"sort"
+	"strconv"
 	"time"
 
 	"github.com/runnel-db/runnel/catalog"
@@ -83,7 +84,7 @@ func (s *Session) createMaterializedView(ctx context.Context, cm *sql.CreateMate
 	}); err != nil {
 		return nil, err
 	}
-	actor, job, subs, err := e.buildView(r, sp, true)
+	actors, job, subs, err := e.buildView(r, sp, true, s.parallelism())
 	if err != nil {
 		return nil, err
 	}
@@ -101,7 +102,9 @@ func (s *Session) createMaterializedView(ctx context.Context, cm *sql.CreateMate
 		return nil, err
 	}
 	e.version.Add(1)
-	go actor.Run()
+	for _, a := range actors {
+		go a.Run()
+	}
 	// Like RisingWave, CREATE returns once the backfill is committed and the view is complete.
 	if err := e.coord.Flush(ctx); err != nil {
 		return nil, err
@@ -109,41 +112,46 @@ func (s *Session) createMaterializedView(ctx context.Context, cm *sql.CreateMate
 	return done("CREATE_MATERIALIZED_VIEW"), nil
 }
 
-// buildView builds a view's actor. subs are its subscription channels by input relation. With
-// backfill, the actor first reads its inputs' current rows.
-func (e *Engine) buildView(r *catalog.Relation, sp *planner.StreamPlan, backfill bool) (*stream.Actor, *stream.Job, map[uint32][]chan<- stream.Message, error) {
-	env := &stream.Env{Store: e.store, CacheBytes: e.cfg.CacheSize / 8,
-		Ctx: &expr.Context{Location: time.UTC, Now: time.Now()}}
+// buildView builds a view's actors. subs are its subscription channels by input relation. With
+// backfill, the actors that read the inputs first push their current rows.
+func (e *Engine) buildView(r *catalog.Relation, sp *planner.StreamPlan, backfill bool, parallelism int) ([]*stream.Actor, *stream.Job, map[uint32][]chan<- stream.Message, error) {
+	if parallelism <= 0 {
+		parallelism = e.cfg.Parallelism
+	}
 	out := stream.NewFanout(r.ID, len(r.Columns), e.takeSubscribers(r.ID)...)
-	g, err := stream.BuildGraph(sp, env, r.StateTables, r.ID, out)
+	cfg := stream.ViewConfig{
+		JobID: r.ID, Name: r.Name, StateTables: r.StateTables, View: r.ID, Out: out, Parallelism: parallelism,
+		NewEnv: func() *stream.Env {
+			return &stream.Env{Store: e.store, CacheBytes: e.cfg.CacheSize / 8,
+				Ctx: &expr.Context{Location: time.UTC, Now: time.Now()}}
+		},
+		Coord: e.coord, Store: e.store, Log: e.log,
+	}
+	if backfill {
+		cfg.ReadyKey = readyKey(r.ID)
+		cfg.Backfill = func(inputs []stream.GraphInput) func() error {
+			return func() error {
+				snap := e.store.Snapshot()
+				defer snap.Close()
+				return stream.BackfillFrom(inputs, func(in stream.GraphInput, emit func(c *types.Chunk) error) error {
+					return scanRelation(snap, in.Rel, emit)
+				})()
+			}
+		}
+	}
+	g, err := stream.BuildView(sp, cfg)
 	if err != nil {
 		return nil, nil, nil, err
 	}
-	tick := make(chan stream.Message, stream.ChannelSize)
-	inputs := []stream.Input{{Ch: tick}}
-	subs := map[uint32][]chan<- stream.Message{}
 	v := &view{}
-	for _, in := range g.Inputs {
-		ch := make(chan stream.Message, stream.ChannelSize)
-		inputs = append(inputs, stream.Input{Ch: ch, Entry: in.Entry})
-		subs[in.Rel.ID] = append(subs[in.Rel.ID], ch)
-		v.subs = append(v.subs, ch)
-	}
-	a := &stream.Actor{JobID: r.ID, Name: r.Name, Inputs: inputs, Ops: g.Ops, Out: out, Coord: e.coord, Store: e.store, Log: e.log}
-	if backfill {
-		a.ReadyKey = readyKey(r.ID)
-		a.Backfill = func() error {
-			snap := e.store.Snapshot()
-			defer snap.Close()
-			return stream.BackfillFrom(g.Inputs, func(in stream.GraphInput, emit func(c *types.Chunk) error) error {
-				return scanRelation(snap, in.Rel, emit)
-			})()
-		}
+	for _, chs := range g.Subs {
+		v.subs = append(v.subs, chs...)
 	}
 	e.mu.Lock()
 	e.views[r.ID] = v
 	e.mu.Unlock()
-	return a, &stream.Job{ID: r.ID, Sources: []chan<- stream.Message{tick}, Writers: 1}, subs, nil
+	writers := len(g.Actors)
+	return g.Actors, &stream.Job{ID: r.ID, Sources: g.Ticks, Writers: writers}, g.Subs, nil
 }
 
 // scanRelation emits a stored relation's rows at a snapshot as chunks of Inserts.
@@ -213,7 +221,7 @@ func (e *Engine) recover() error {
 			// The view's backfill never committed: its state is empty; do it again.
 			e.log.Info("view backfill did not complete before the restart; backfilling again", "view", r.Name)
 		}
-		a, job, subs, err := e.buildView(r, sp, !ready)
+		as, job, subs, err := e.buildView(r, sp, !ready, 0)
 		if err != nil {
 			return fmt.Errorf("rebuild view %s: %w", r.Name, err)
 		}
@@ -223,7 +231,7 @@ func (e *Engine) recover() error {
 		}
 		e.mu.Unlock()
 		e.coord.AddJob(job)
-		actors = append(actors, a)
+		actors = append(actors, as...)
 	}
 	for _, a := range actors {
 		go a.Run()
@@ -241,4 +249,14 @@ func viewQuery(r *catalog.Relation) (*sql.Query, error) {
 		return cm.Query, nil
 	}
 	return nil, fmt.Errorf("definition of %s is not a materialized view", r.Name)
+}
+
+// parallelism is the session's streaming_parallelism (0: the engine's default).
+func (s *Session) parallelism() int {
+	v, _ := s.setting("streaming_parallelism")
+	n, err := strconv.Atoi(v)
+	if err != nil || n < 0 {
+		return 0
+	}
+	return n
 }

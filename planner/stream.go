@@ -192,7 +192,8 @@ func (sp *StreamPlan) rewrite(n Node) (Node, []int, error) {
 			// right after the original ones, so put it back in place with a projection.
 			return nil, nil, pgerr.Unsupported("ROW_NUMBER over this query is not supported in a materialized view")
 		}
-		return sp.keyed(&t, key)
+		// Per-group top-N runs partitioned by the group: like a join, its key includes it.
+		return sp.keyed(&t, withColumns(n.GroupBy, key))
 	case *RowNumber:
 		return nil, nil, pgerr.Unsupported("ROW_NUMBER() in a materialized view needs a filter on its result, such as WHERE rn <= 10")
 	case *EnforceSingleRow:
@@ -342,7 +343,7 @@ func (sp *StreamPlan) join(n *Join) (Node, []int, error) {
 			return nil, nil, pgerr.Unsupported("NOT IN (subquery) is not supported in a materialized view; use NOT EXISTS")
 		}
 		j.Cols = append([]Column(nil), lcols...)
-		return sp.keyed(j, lk)
+		return sp.keyed(j, withColumns(lk, columnsOf(n.LeftKeys, 0)))
 	}
 	sp.Keys[j] = nil
 	// Reorder: original left, original right, then hidden keys of both sides.
@@ -390,11 +391,59 @@ func (sp *StreamPlan) join(n *Join) (Node, []int, error) {
 			key = append(key, len(lcols)+k)
 		}
 	}
+	// A partitioned join's stream key includes the join keys (its distribution key): an update that
+	// changes a row's join key is retracted by one instance and re-inserted by another, and with
+	// the same stream key the two changes could reach the view in either order.
+	var jk []int
+	for _, c := range columnsOf(n.LeftKeys, 0) {
+		if out == j {
+			jk = append(jk, c)
+		} else {
+			jk = append(jk, where(c))
+		}
+	}
+	for _, c := range columnsOf(n.RightKeys, 0) {
+		if out == j {
+			jk = append(jk, len(lcols)+c)
+		} else {
+			jk = append(jk, where(len(lcols)+c))
+		}
+	}
+	key = withColumns(key, jk)
 	if post != nil {
 		sp.Keys[out] = key
 		out = &Filter{Input: out, Cond: post}
 	}
 	return sp.keyed(out, key)
+}
+
+// columnsOf returns the column indices of column expressions (the planner made join keys columns).
+func columnsOf(es []expr.Expr, base int) []int {
+	var out []int
+	for _, e := range es {
+		if c, ok := e.(*expr.ColumnExpr); ok {
+			out = append(out, base+c.Idx)
+		}
+	}
+	return out
+}
+
+// withColumns returns key extended by the columns of extra it does not contain yet.
+func withColumns(key, extra []int) []int {
+	out := append([]int(nil), key...)
+	for _, c := range extra {
+		found := false
+		for _, k := range out {
+			if k == c {
+				found = true
+				break
+			}
+		}
+		if !found {
+			out = append(out, c)
+		}
+	}
+	return out
 }
 
 // setOp rewrites UNION [ALL]. Each branch is projected to the same layout: the visible columns, a

@@ -23,17 +23,25 @@ type Actor struct {
 	Name   string
 	Inputs []Input
 	Ops    []Operator
-	// Out is the view's fan-out: barriers go on to the views that read this one.
-	Out   *Fanout
+	// Out passes barriers on: the view's fan-out to the views that read it, or the dispatcher to
+	// the next fragment's instances.
+	Out   BarrierSink
 	Coord *Coordinator
 	Store *storage.Store
 	Log   *slog.Logger
 	// Backfill, when not nil, runs first: it pushes the current contents of the inputs into the
-	// graph. Its writes are committed with the first epoch the actor completes, together with
-	// ReadyKey in the system table, so a view whose backfill never committed backfills again at
-	// recovery.
+	// graph. Its writes are committed with the first epoch the view completes.
 	Backfill func() error
+	// ReadyKey, when set, is written in the system table with the actor's first epoch: the view's
+	// last actor marks that the backfill of all of them committed, so a view whose backfill never
+	// committed backfills again at recovery.
 	ReadyKey []byte
+}
+
+// BarrierSink receives an actor's barriers after it has collected its epoch.
+type BarrierSink interface {
+	Barrier(b *Barrier)
+	Close()
 }
 
 type delivery struct {
@@ -45,12 +53,10 @@ type delivery struct {
 // Run runs the actor until a barrier stops its job or its inputs close.
 func (a *Actor) Run() {
 	var failed error
-	pendingReady := false
+	pendingReady := a.ReadyKey != nil
 	if a.Backfill != nil {
 		if failed = safely(a.Backfill); failed != nil {
 			a.Log.Error("view backfill failed; the view stops changing", "view", a.Name, "err", failed)
-		} else {
-			pendingReady = true
 		}
 	}
 	merged := make(chan delivery)
@@ -102,7 +108,7 @@ func (a *Actor) Run() {
 				batch.Close()
 				a.Coord.Collect(barrier.Epoch, nil, nil)
 			} else {
-				if pendingReady && a.ReadyKey != nil {
+				if pendingReady {
 					batch.Put(storage.SystemTable, a.ReadyKey, []byte{1})
 					pendingReady = false
 				}

@@ -2,6 +2,7 @@ package stream
 
 import (
 	"fmt"
+	"log/slog"
 
 	"github.com/runnel-db/runnel/catalog"
 	"github.com/runnel-db/runnel/executor/expr"
@@ -11,14 +12,15 @@ import (
 	"github.com/runnel-db/runnel/types"
 )
 
-// Graph is a view's operators, built from its stream plan, ready to run in one actor.
-type Graph struct {
-	// Ops in flush order: every operator after the operators that feed it.
-	Ops []Operator
-	// Inputs are the relations the view reads, one per scan of the plan, with the operator port
-	// their changes go to.
-	Inputs []GraphInput
-}
+// A view's plan runs as fragments: the stateful operators that can be partitioned by key (hash
+// aggregation with GROUP BY, joins on keys, top-N per group) run as Parallelism instances, each
+// owning the keys that hash to it; the operators in between go with the fragment above them. The
+// leaves (scans and the stateless operators over them) run as one instance, which reads the
+// subscriptions and backfills. Where the parallelism or the distribution changes, a Dispatcher
+// sends rows on by key and broadcasts barriers; instances of the next fragment align them. A view
+// whose last fragment is partitioned gets one more instance that materializes it, so the views
+// reading it still see one stream. All instances of an operator share its state table: their keys
+// are disjoint, and any instance can read any key, so the parallelism may change across restarts.
 
 // GraphInput is one subscription of a view.
 type GraphInput struct {
@@ -26,8 +28,37 @@ type GraphInput struct {
 	Entry Output
 }
 
+// ViewConfig describes a view to build.
+type ViewConfig struct {
+	JobID       uint32
+	Name        string
+	StateTables []uint32
+	// View is the storage table of the view's rows; Out feeds the views that read it.
+	View uint32
+	Out  *Fanout
+	// Parallelism is the number of instances of partitioned fragments (at least 1).
+	Parallelism int
+	// NewEnv returns the environment of one instance (each needs its own expression context).
+	NewEnv func() *Env
+	Coord  *Coordinator
+	Store  *storage.Store
+	Log    *slog.Logger
+	// Backfill, when not nil, returns a leaf instance's backfill over its subscriptions.
+	Backfill func(inputs []GraphInput) func() error
+	// ReadyKey is written by the view's last instance with its first epoch (see Actor.ReadyKey).
+	ReadyKey []byte
+}
+
+// ViewGraph is a built view: its actors (not started), the channels its inputs must feed, by
+// relation, and the barrier channels the coordinator injects into.
+type ViewGraph struct {
+	Actors []*Actor
+	Subs   map[uint32][]chan<- Message
+	Ticks  []chan<- Message
+}
+
 // CountStateTables returns how many state tables the plan's operators need, so the caller can
-// allocate their ids before BuildGraph.
+// allocate their ids before BuildView.
 func CountStateTables(p *planner.StreamPlan) int {
 	n := 0
 	var visit func(planner.Node)
@@ -44,34 +75,284 @@ func CountStateTables(p *planner.StreamPlan) int {
 	return n
 }
 
-// BuildGraph builds the operators of a view: the plan's operators, then a MaterializeOp that keeps
-// the view's rows in table view and feeds out. State table ids are used in the plan's pre-order,
-// so the same plan gets the same ids again at recovery.
-func BuildGraph(p *planner.StreamPlan, env *Env, stateTables []uint32, view uint32, out *Fanout) (*Graph, error) {
-	b := &graphBuilder{p: p, env: env, tables: stateTables}
-	mat := NewMaterializeOp(env, storage.TableID(view), colTypes(p.Root.Columns()), p.Key, out)
-	if err := b.build(p.Root, Output{Op: mat}); err != nil {
-		return nil, err
-	}
-	if b.next != len(stateTables) {
-		return nil, fmt.Errorf("build view: plan needs %d state tables, %d were allocated", b.next, len(stateTables))
-	}
-	b.g.Ops = append(b.g.Ops, mat)
-	return &b.g, nil
+// instance is one actor of a fragment while it is being built.
+type instance struct {
+	env    *Env
+	inputs []Input
+	ops    []Operator
+	out    BarrierSink
+	scans  []GraphInput
+	// internal is set when the instance reads other instances (it then gets its barriers from them).
+	internal bool
 }
 
-type graphBuilder struct {
+type viewBuilder struct {
+	cfg    ViewConfig
 	p      *planner.StreamPlan
-	env    *Env
 	tables []uint32
 	next   int
-	g      Graph
+	insts  []*instance
+	subs   map[uint32][]chan<- Message
 }
 
-func (b *graphBuilder) table() storage.TableID {
+// BuildView builds the actors of a view.
+func BuildView(p *planner.StreamPlan, cfg ViewConfig) (*ViewGraph, error) {
+	if cfg.Parallelism < 1 {
+		cfg.Parallelism = 1
+	}
+	b := &viewBuilder{cfg: cfg, p: p, tables: cfg.StateTables, subs: map[uint32][]chan<- Message{}}
+	root := p.Root
+	rootTypes := colTypes(root.Columns())
+	rootP := b.topParallelism(root)
+	// The instance(s) that materialize: one, reading the root fragment's instances when those are
+	// partitioned.
+	last := b.newInstance()
+	mat := NewMaterializeOp(last.env, storage.TableID(cfg.View), rootTypes, p.Key, cfg.Out)
+	last.out = cfg.Out
+	if rootP == 1 {
+		if err := b.build(root, []*instance{last}, []Output{{Op: mat}}); err != nil {
+			return nil, err
+		}
+	} else {
+		insts, outs := b.exchange(root, []*instance{last}, []Output{{Op: mat}}, nil, rootP)
+		if err := b.buildFragment(root, insts, outs); err != nil {
+			return nil, err
+		}
+	}
+	last.ops = append(last.ops, mat)
+	if b.next != len(b.tables) {
+		return nil, fmt.Errorf("build view: plan needs %d state tables, %d were allocated", b.next, len(b.tables))
+	}
+	g := &ViewGraph{Subs: b.subs}
+	for i, in := range b.insts {
+		if !in.internal {
+			tick := make(chan Message, ChannelSize)
+			in.inputs = append([]Input{{Ch: tick}}, in.inputs...)
+			g.Ticks = append(g.Ticks, tick)
+		}
+		a := &Actor{JobID: cfg.JobID, Name: fmt.Sprintf("%s#%d", cfg.Name, i), Inputs: in.inputs, Ops: in.ops,
+			Out: in.out, Coord: cfg.Coord, Store: cfg.Store, Log: cfg.Log}
+		if in == last {
+			a.ReadyKey = cfg.ReadyKey
+		}
+		if cfg.Backfill != nil && len(in.scans) > 0 {
+			a.Backfill = cfg.Backfill(in.scans)
+		}
+		g.Actors = append(g.Actors, a)
+	}
+	return g, nil
+}
+
+func (b *viewBuilder) newInstance() *instance {
+	in := &instance{env: b.cfg.NewEnv()}
+	b.insts = append(b.insts, in)
+	return in
+}
+
+func (b *viewBuilder) table() storage.TableID {
 	t := b.tables[b.next]
 	b.next++
 	return storage.TableID(t)
+}
+
+// parallelism is the number of instances a stateful node runs as: partitioned by its key when it
+// has one, else one.
+func (b *viewBuilder) parallelism(n planner.Node) int {
+	switch n := n.(type) {
+	case *planner.Agg:
+		if len(n.GroupBy) > 0 {
+			return b.cfg.Parallelism
+		}
+	case *planner.Join:
+		if len(n.LeftKeys) > 0 {
+			return b.cfg.Parallelism
+		}
+	case *planner.TopN:
+		if len(n.GroupBy) > 0 {
+			return b.cfg.Parallelism
+		}
+	}
+	return 1
+}
+
+func stateful(n planner.Node) bool {
+	switch n.(type) {
+	case *planner.Agg, *planner.Join, *planner.TopN:
+		return true
+	}
+	return false
+}
+
+// topParallelism is the parallelism of the fragment that produces n's output.
+func (b *viewBuilder) topParallelism(n planner.Node) int {
+	if stateful(n) {
+		return b.parallelism(n)
+	}
+	p := 1
+	for _, c := range n.Children() {
+		if cp := b.topParallelism(c); cp > p {
+			p = cp
+		}
+	}
+	return p
+}
+
+// distKey is the distribution key of a stateful node's input port: the columns whose hash picks
+// the instance that owns a row.
+func distKey(n planner.Node, port int) []int {
+	switch n := n.(type) {
+	case *planner.Agg:
+		out := make([]int, len(n.GroupBy))
+		for i, g := range n.GroupBy {
+			out[i] = g.(*expr.ColumnExpr).Idx
+		}
+		return out
+	case *planner.Join:
+		keys := n.LeftKeys
+		if port == 1 {
+			keys = n.RightKeys
+		}
+		out := make([]int, len(keys))
+		for i, k := range keys {
+			out[i] = k.(*expr.ColumnExpr).Idx
+		}
+		return out
+	case *planner.TopN:
+		return n.GroupBy
+	}
+	return nil
+}
+
+// exchange makes a new fragment of p instances for child, whose output goes to the consumers
+// (one per instance of the consuming fragment) through dispatchers hashing key. It returns the
+// new instances and, for each, the Output its root operator sends to (its dispatcher).
+func (b *viewBuilder) exchange(child planner.Node, consumers []*instance, outs []Output, key []int, p int) ([]*instance, []Output) {
+	width := len(child.Columns())
+	insts := make([]*instance, p)
+	dispOuts := make([]Output, p)
+	for j := 0; j < p; j++ {
+		insts[j] = b.newInstance()
+		chans := make([]chan<- Message, len(consumers))
+		for i, c := range consumers {
+			ch := make(chan Message, ChannelSize)
+			chans[i] = ch
+			c.inputs = append(c.inputs, Input{Ch: ch, Entry: outs[i]})
+			c.internal = true
+		}
+		d := NewDispatcher(chans, key, width)
+		insts[j].out = d
+		dispOuts[j] = Output{Op: d}
+	}
+	return insts, dispOuts
+}
+
+// buildFragment builds child into a fragment made by exchange, then makes the dispatchers the
+// instances' last operators: flushed after everything that feeds them, before the barrier.
+func (b *viewBuilder) buildFragment(child planner.Node, insts []*instance, outs []Output) error {
+	if err := b.build(child, insts, outs); err != nil {
+		return err
+	}
+	for j, in := range insts {
+		in.ops = append(in.ops, outs[j].Op)
+	}
+	return nil
+}
+
+// build creates n's operator in each instance of its fragment (insts, with the outputs outs), then
+// its inputs, and appends the operators to their instances' flush order after the inputs'.
+func (b *viewBuilder) build(n planner.Node, insts []*instance, outs []Output) error {
+	if sc, ok := n.(*planner.Scan); ok {
+		in := insts[0] // leaves run as one instance
+		ch := make(chan Message, ChannelSize)
+		in.inputs = append(in.inputs, Input{Ch: ch, Entry: outs[0]})
+		in.scans = append(in.scans, GraphInput{Rel: sc.Rel, Entry: outs[0]})
+		b.subs[sc.Rel.ID] = append(b.subs[sc.Rel.ID], ch)
+		return nil
+	}
+	var table storage.TableID
+	switch n.(type) {
+	case *planner.Agg, *planner.Join, *planner.TopN, *planner.Values:
+		table = b.table() // one per node, shared by its instances, in pre-order
+	}
+	ops := make([]Operator, len(insts))
+	for i, in := range insts {
+		op, err := b.operator(n, in.env, table, outs[i], i > 0)
+		if err != nil {
+			return err
+		}
+		ops[i] = op
+	}
+	for port, c := range n.Children() {
+		childOuts := make([]Output, len(insts))
+		for i := range insts {
+			childOuts[i] = Output{Op: ops[i], Port: port}
+		}
+		cp := b.topParallelism(c)
+		if stateful(n) && (len(insts) > 1 || cp > 1) {
+			var key []int
+			if len(insts) > 1 {
+				key = distKey(n, port)
+			}
+			cinsts, couts := b.exchange(c, insts, childOuts, key, cp)
+			if err := b.buildFragment(c, cinsts, couts); err != nil {
+				return err
+			}
+			continue
+		}
+		if err := b.build(c, insts, childOuts); err != nil {
+			return err
+		}
+	}
+	for i, in := range insts {
+		in.ops = append(in.ops, ops[i])
+	}
+	return nil
+}
+
+// operator creates n's operator for one instance; clone gives it its own copies of expressions.
+func (b *viewBuilder) operator(n planner.Node, env *Env, table storage.TableID, out Output, clone bool) (Operator, error) {
+	c := func(e expr.Expr) expr.Expr {
+		if clone && e != nil {
+			return expr.Clone(e)
+		}
+		return e
+	}
+	switch n := n.(type) {
+	case *planner.Values:
+		rows := make([]types.Row, len(n.Rows))
+		one := types.ChunkOf(nil, nil, 1)
+		for i, r := range n.Rows {
+			rows[i] = make(types.Row, len(r))
+			for j, e := range r {
+				v, err := e.Eval(env.Ctx, one)
+				if err != nil {
+					return nil, fmt.Errorf("values: %w", err)
+				}
+				rows[i][j] = v[0]
+			}
+		}
+		return NewValues(env, table, rows, colTypes(n.Cols), out), nil
+	case *planner.Filter:
+		return &Filter{Cond: c(n.Cond), Ctx: env.Ctx, Out: out}, nil
+	case *planner.Project:
+		exprs := make([]expr.Expr, len(n.Exprs))
+		for i, e := range n.Exprs {
+			exprs[i] = c(e)
+		}
+		return &Project{Exprs: exprs, Ctx: env.Ctx, Out: out}, nil
+	case *planner.HopWindow:
+		return NewHopWindow(n.TimeCol, n.Cols[n.TimeCol].Type, n.Slide, n.Size, n.Offset, out)
+	case *planner.Union:
+		return NewUnion(len(n.Inputs), out), nil
+	case *planner.Agg:
+		return b.agg(n, env, table, out)
+	case *planner.Join:
+		return b.join(n, env, table, out)
+	case *planner.TopN:
+		in := n.Input
+		return NewTopN(env, table, colTypes(in.Columns()), b.p.Keys[in], n.GroupBy, sortKeys(n.Order), n.Offset, n.Limit, n.RankCol, out)
+	}
+	return nil, pgerr.Unsupported("%T is not supported in a materialized view", n)
 }
 
 func colTypes(cols []planner.Column) []types.Type {
@@ -109,62 +390,7 @@ func sortKeys(ks []planner.SortKey) []SortKey {
 	return out
 }
 
-// build creates n's operator sending to out, then its inputs, and appends the operator to the
-// flush order after them.
-func (b *graphBuilder) build(n planner.Node, out Output) error {
-	var op Operator
-	var err error
-	children := n.Children()
-	switch n := n.(type) {
-	case *planner.Scan:
-		b.g.Inputs = append(b.g.Inputs, GraphInput{Rel: n.Rel, Entry: out})
-		return nil
-	case *planner.Values:
-		rows := make([]types.Row, len(n.Rows))
-		one := types.ChunkOf(nil, nil, 1)
-		for i, r := range n.Rows {
-			rows[i] = make(types.Row, len(r))
-			for j, e := range r {
-				v, err := e.Eval(b.env.Ctx, one)
-				if err != nil {
-					return fmt.Errorf("values: %w", err)
-				}
-				rows[i][j] = v[0]
-			}
-		}
-		op = NewValues(b.env, b.table(), rows, colTypes(n.Cols), out)
-	case *planner.Filter:
-		op = &Filter{Cond: n.Cond, Ctx: b.env.Ctx, Out: out}
-	case *planner.Project:
-		op = &Project{Exprs: n.Exprs, Ctx: b.env.Ctx, Out: out}
-	case *planner.HopWindow:
-		op, err = NewHopWindow(n.TimeCol, n.Cols[n.TimeCol].Type, n.Slide, n.Size, n.Offset, out)
-	case *planner.Union:
-		u := NewUnion(len(n.Inputs), out)
-		op = u
-	case *planner.Agg:
-		op, err = b.agg(n, out)
-	case *planner.Join:
-		op, err = b.join(n, out)
-	case *planner.TopN:
-		in := n.Input
-		op, err = NewTopN(b.env, b.table(), colTypes(in.Columns()), b.p.Keys[in], n.GroupBy, sortKeys(n.Order), n.Offset, n.Limit, n.RankCol, out)
-	default:
-		return pgerr.Unsupported("%T is not supported in a materialized view", n)
-	}
-	if err != nil {
-		return err
-	}
-	for i, c := range children {
-		if err := b.build(c, Output{Op: op, Port: i}); err != nil {
-			return err
-		}
-	}
-	b.g.Ops = append(b.g.Ops, op)
-	return nil
-}
-
-func (b *graphBuilder) agg(n *planner.Agg, out Output) (Operator, error) {
+func (b *viewBuilder) agg(n *planner.Agg, env *Env, table storage.TableID, out Output) (Operator, error) {
 	group, err := columnIndexes(n.GroupBy)
 	if err != nil {
 		return nil, err
@@ -183,10 +409,10 @@ func (b *graphBuilder) agg(n *planner.Agg, out Output) (Operator, error) {
 		}
 		calls = append(calls, call)
 	}
-	return NewHashAgg(b.env, b.table(), colTypes(n.Input.Columns()), group, calls, out)
+	return NewHashAgg(env, table, colTypes(n.Input.Columns()), group, calls, out)
 }
 
-func (b *graphBuilder) join(n *planner.Join, out Output) (Operator, error) {
+func (b *viewBuilder) join(n *planner.Join, env *Env, table storage.TableID, out Output) (Operator, error) {
 	lk, err := columnIndexes(n.LeftKeys)
 	if err != nil {
 		return nil, err
@@ -201,6 +427,6 @@ func (b *graphBuilder) join(n *planner.Join, out Output) (Operator, error) {
 	if !ok {
 		return nil, pgerr.Unsupported("this kind of join is not supported in a materialized view")
 	}
-	return NewHashJoin(b.env, b.table(), k, colTypes(n.L.Columns()), colTypes(n.R.Columns()), lk, rk,
+	return NewHashJoin(env, table, k, colTypes(n.L.Columns()), colTypes(n.R.Columns()), lk, rk,
 		b.p.Keys[n.L], b.p.Keys[n.R], n.Cond, out)
 }
