@@ -42,6 +42,8 @@ type binder struct {
 	deps []uint32
 	// windowCols maps each window function call to the column holding its value.
 	windowCols map[*sql.FuncCall]int
+	// funcs records the functions the statement calls (views refuse the time-dependent ones).
+	funcs map[string]bool
 }
 
 type cteDef struct {

@@ -358,6 +358,10 @@ func (x *exprCtx) funcCall(f *sql.FuncCall) (expr.Expr, error) {
 	if f.Schema != "" && f.Schema != catalog.PgCatalog {
 		name = f.Schema + "." + name
 	}
+	if x.b.funcs == nil {
+		x.b.funcs = map[string]bool{}
+	}
+	x.b.funcs[name] = true
 	return expr.NewFunc(name, args)
 }
 

@@ -62,9 +62,15 @@ func PlanStream(env *Env, q *sql.Query) (*StreamPlan, []Column, error) {
 	if err != nil {
 		return nil, nil, err
 	}
-	for _, t := range p.ParamTypes {
-		_ = t
+	if len(p.ParamTypes) > 0 {
 		return nil, nil, pgerr.Unsupported("parameters are not allowed in a materialized view")
+	}
+	for name := range b.funcs {
+		if timeDependent[name] {
+			// A view must equal its query at every moment; now() and random() would make it
+			// depend on when each row happened to be processed.
+			return nil, nil, pgerr.Unsupported("%s() is not supported in a materialized view", name)
+		}
 	}
 	sp := &StreamPlan{Keys: map[Node][]int{}, Visible: len(p.Cols)}
 	root, key, err := sp.rewrite(p.Root)
@@ -72,14 +78,24 @@ func PlanStream(env *Env, q *sql.Query) (*StreamPlan, []Column, error) {
 		return nil, nil, err
 	}
 	sp.Root, sp.Key = root, key
+	// Every relation the query names is a dependency, plain views included (they are expanded in
+	// place, so no scan names them, but dropping one would leave the view unplannable).
 	seen := map[uint32]bool{}
-	for _, sc := range sp.Scans {
-		if !seen[sc.Rel.ID] {
-			seen[sc.Rel.ID] = true
-			sp.Deps = append(sp.Deps, sc.Rel.ID)
+	for _, id := range b.deps {
+		if r, ok := env.Catalog.ByID(id); ok && r.Kind != catalog.System && !seen[id] {
+			seen[id] = true
+			sp.Deps = append(sp.Deps, id)
 		}
 	}
 	return sp, p.Cols, nil
+}
+
+// timeDependent are the functions whose value depends on when or how often they are evaluated.
+var timeDependent = map[string]bool{
+	"now": true, "current_timestamp": true, "current_date": true, "current_time": true,
+	"localtimestamp": true, "localtime": true, "clock_timestamp": true, "statement_timestamp": true,
+	"transaction_timestamp": true, "timeofday": true, "random": true, "gen_random_uuid": true,
+	"txid_current": true, "pg_backend_pid": true,
 }
 
 func (sp *StreamPlan) keyed(n Node, key []int) (Node, []int, error) {

@@ -227,9 +227,42 @@ type sumState struct {
 	fsq  float64
 	nsq  *apd.Decimal
 	iv   types.IntervalValue
+	// scales counts the numeric inputs by their scale (digits after the point): PostgreSQL's sum
+	// shows the largest scale of its inputs, and after a retraction that is the largest scale of
+	// the inputs that remain, not of every input ever added.
+	scales map[int32]int64
 }
 
 func (s *sumState) in() types.Type { return s.f.Args[0] }
+
+func numScale(v *apd.Decimal) int32 {
+	if v.Exponent < 0 && v.Form == apd.Finite {
+		return -v.Exponent
+	}
+	return 0
+}
+
+// withInputScale rounds an exact numeric sum to the largest scale among the current inputs (the
+// value is exact at that scale: only trailing zeros go).
+func (s *sumState) withInputScale(v *apd.Decimal) *apd.Decimal {
+	if s.in() != types.Numeric || len(s.scales) == 0 || v.Form != apd.Finite {
+		return v
+	}
+	var max int32
+	for sc := range s.scales {
+		if sc > max {
+			max = sc
+		}
+	}
+	if -v.Exponent <= max {
+		return v
+	}
+	out := new(apd.Decimal)
+	if _, err := apd.BaseContext.WithPrecision(1000).Quantize(out, v, -max); err != nil {
+		return v
+	}
+	return out
+}
 
 func (s *sumState) add(d types.Datum, sign int64) error {
 	if d.IsNull() {
@@ -258,6 +291,13 @@ func (s *sumState) add(d types.Datum, sign int64) error {
 		v := d.Numeric()
 		if s.big == nil {
 			s.big = new(apd.Decimal)
+		}
+		if s.scales == nil {
+			s.scales = map[int32]int64{}
+		}
+		sc := numScale(v)
+		if s.scales[sc] += sign; s.scales[sc] <= 0 {
+			delete(s.scales, sc)
 		}
 		if sign > 0 {
 			s.big = numAdd(s.big, v)
@@ -324,7 +364,7 @@ func (s *sumState) Result() types.Datum {
 			}
 			return types.NewInt64(s.isum)
 		case s.f.Ret == types.Numeric:
-			return types.NewNumeric(s.exactSum())
+			return types.NewNumeric(s.withInputScale(s.exactSum()))
 		case t == types.Float32 || t == types.Float64:
 			return types.NewFloat(s.f.Ret, s.fsum)
 		case t == types.Interval:
@@ -333,7 +373,7 @@ func (s *sumState) Result() types.Datum {
 	case AggAvg:
 		switch {
 		case s.f.Ret == types.Numeric:
-			q, err := numDiv(s.exactSum(), apd.New(s.n, 0))
+			q, err := numDiv(s.withInputScale(s.exactSum()), apd.New(s.n, 0))
 			if err != nil {
 				return types.NullDatum
 			}
@@ -415,7 +455,14 @@ func (s *sumState) Encode(buf []byte) []byte {
 	buf = putNum(buf, s.nsq)
 	buf = binary.AppendVarint(buf, int64(s.iv.Months))
 	buf = binary.AppendVarint(buf, int64(s.iv.Days))
-	return binary.AppendVarint(buf, s.iv.Micros)
+	buf = binary.AppendVarint(buf, s.iv.Micros)
+	// Scales last, so states written before they existed still decode.
+	buf = binary.AppendUvarint(buf, uint64(len(s.scales)))
+	for sc, n := range s.scales {
+		buf = binary.AppendVarint(buf, int64(sc))
+		buf = binary.AppendVarint(buf, n)
+	}
+	return buf
 }
 
 func (s *sumState) Decode(buf []byte) error {
@@ -429,6 +476,17 @@ func (s *sumState) Decode(buf []byte) error {
 	s.iv.Months = int32(r.varint())
 	s.iv.Days = int32(r.varint())
 	s.iv.Micros = r.varint()
+	s.scales = nil
+	if r.err == nil && len(r.b) > 0 {
+		n := r.uvarint()
+		for i := uint64(0); i < n && r.err == nil; i++ {
+			if s.scales == nil {
+				s.scales = map[int32]int64{}
+			}
+			sc := int32(r.varint())
+			s.scales[sc] = r.varint()
+		}
+	}
 	return r.err
 }
 

@@ -164,3 +164,16 @@ func (r *stateReader) float() float64 {
 }
 
 func sqrtF(v float64) float64 { return math.Sqrt(v) }
+
+func (r *stateReader) uvarint() uint64 {
+	if r.err != nil {
+		return 0
+	}
+	v, n := binary.Uvarint(r.b)
+	if n <= 0 {
+		r.err = errBadState
+		return 0
+	}
+	r.b = r.b[n:]
+	return v
+}
