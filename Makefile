@@ -12,8 +12,9 @@ all: build
 build:
 	$(GO) build -ldflags "$(LDFLAGS)" -o $(BIN) ./cmd/runnel
 
+# The playground: the server plus an embedded Kafka-protocol broker on 127.0.0.1:9092.
 run: build
-	./$(BIN) serve
+	./$(BIN) playground
 
 # vet first: it is fast and its failures are cheaper to read than a test run's.
 test: vet

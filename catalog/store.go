@@ -127,7 +127,10 @@ func (c *Catalog) Lookup(schema, name string) (*Relation, bool) {
 	if r, ok := c.byName[PgCatalog+"."+name]; ok {
 		return r, true
 	}
-	r, ok := c.byName[PublicSchema+"."+name]
+	if r, ok := c.byName[PublicSchema+"."+name]; ok {
+		return r, true
+	}
+	r, ok := c.byName[RwCatalog+"."+name]
 	return r, ok
 }
 

@@ -57,7 +57,7 @@ func (s *Session) create(r *catalog.Relation) error {
 
 func (s *Session) createTable(ctx context.Context, ct *sql.CreateTable, text string) (pgwire.Rows, error) {
 	if len(ct.With) > 0 || ct.Format != nil {
-		return nil, pgerr.Unsupported("tables with connectors are not supported yet")
+		return s.createConnectorTable(ctx, ct, text)
 	}
 	if len(ct.Watermarks) > 0 || len(ct.Include) > 0 {
 		return nil, pgerr.Unsupported("WATERMARK and INCLUDE need a connector")
@@ -302,6 +302,7 @@ func (s *Session) dropOne(r *catalog.Relation) error {
 	if v != nil {
 		removeView := func(b *storage.Batch) error {
 			b.Delete(storage.SystemTable, readyKey(r.ID))
+			deleteReaderOffsets(b, r.ID)
 			return remove(b)
 		}
 		err = e.coord.RemoveJob(r.ID, v.subs, removeView)

@@ -52,6 +52,7 @@ type Engine struct {
 	pendingSubs map[uint32][]chan<- stream.Message
 
 	nextPID atomic.Int32
+	srcErrs sourceErrors
 }
 
 // Open opens (or creates) the database in cfg.DataDir and restarts every table's and view's
@@ -90,6 +91,7 @@ func Open(cfg Config) (*Engine, error) {
 	}
 	e.nextPID.Store(1000)
 	catalog.SetSettingsFunc(settingRows)
+	catalog.SetSourceErrorsFunc(e.sourceErrorRows)
 	e.coord = stream.NewCoordinator(store, cfg.BarrierInterval, cfg.Logger)
 	if err := e.recover(); err != nil {
 		e.coord.Close()

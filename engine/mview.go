@@ -84,10 +84,11 @@ func (s *Session) createMaterializedView(ctx context.Context, cm *sql.CreateMate
 	}); err != nil {
 		return nil, err
 	}
-	actors, job, subs, err := e.buildView(r, sp, true, s.parallelism())
+	g, job, err := e.buildView(r, sp, true, s.parallelism(), nil)
 	if err != nil {
 		return nil, err
 	}
+	subs := g.Subs
 	// The view subscribes to its inputs at the barrier of the epoch that also commits its catalog
 	// entry; its backfill then reads exactly that epoch's snapshot, and its inputs' later changes
 	// arrive through the subscriptions: nothing is missed or counted twice.
@@ -102,9 +103,10 @@ func (s *Session) createMaterializedView(ctx context.Context, cm *sql.CreateMate
 		return nil, err
 	}
 	e.version.Add(1)
-	for _, a := range actors {
+	for _, a := range g.Actors {
 		go a.Run()
 	}
+	startReaders(g.Readers)
 	// Like RisingWave, CREATE returns once the backfill is committed and the view is complete.
 	if err := e.coord.Flush(ctx); err != nil {
 		return nil, err
@@ -114,7 +116,7 @@ func (s *Session) createMaterializedView(ctx context.Context, cm *sql.CreateMate
 
 // buildView builds a view's actors. subs are its subscription channels by input relation. With
 // backfill, the actors that read the inputs first push their current rows.
-func (e *Engine) buildView(r *catalog.Relation, sp *planner.StreamPlan, backfill bool, parallelism int) ([]*stream.Actor, *stream.Job, map[uint32][]chan<- stream.Message, error) {
+func (e *Engine) buildView(r *catalog.Relation, sp *planner.StreamPlan, backfill bool, parallelism int, sink stream.Operator) (*stream.ViewGraph, *stream.Job, error) {
 	if parallelism <= 0 {
 		parallelism = e.cfg.Parallelism
 	}
@@ -126,6 +128,9 @@ func (e *Engine) buildView(r *catalog.Relation, sp *planner.StreamPlan, backfill
 				Ctx: &expr.Context{Location: time.UTC, Now: time.Now()}}
 		},
 		Coord: e.coord, Store: e.store, Log: e.log,
+		Source: func(rel *catalog.Relation, n int) (func(ctx context.Context, next map[int32]int64) (stream.Fetcher, error), string) {
+			return e.opener(rel), readerKey(r.ID, n)
+		},
 	}
 	if backfill {
 		cfg.ReadyKey = readyKey(r.ID)
@@ -139,9 +144,10 @@ func (e *Engine) buildView(r *catalog.Relation, sp *planner.StreamPlan, backfill
 			}
 		}
 	}
+	cfg.Sink = sink
 	g, err := stream.BuildView(sp, cfg)
 	if err != nil {
-		return nil, nil, nil, err
+		return nil, nil, err
 	}
 	v := &view{}
 	for _, chs := range g.Subs {
@@ -150,8 +156,7 @@ func (e *Engine) buildView(r *catalog.Relation, sp *planner.StreamPlan, backfill
 	e.mu.Lock()
 	e.views[r.ID] = v
 	e.mu.Unlock()
-	writers := len(g.Actors)
-	return g.Actors, &stream.Job{ID: r.ID, Sources: g.Ticks, Writers: writers}, g.Subs, nil
+	return g, &stream.Job{ID: r.ID, Sources: g.Ticks, Writers: len(g.Actors)}, nil
 }
 
 // scanRelation emits a stored relation's rows at a snapshot as chunks of Inserts.
@@ -197,12 +202,17 @@ func (e *Engine) takeSubscribers(id uint32) []chan<- stream.Message {
 // built before the relations they read (newest first: a view's id is larger than its inputs'), so
 // every relation's fan-out starts with its subscribers; the coordinator starts only afterwards.
 func (e *Engine) recover() error {
-	rels := e.cat.List(catalog.Table, catalog.MaterializedView)
+	rels := e.cat.List(catalog.Table, catalog.MaterializedView, catalog.Sink)
 	sort.Slice(rels, func(i, j int) bool { return rels[i].ID > rels[j].ID })
 	var actors []*stream.Actor
+	var readers []*stream.SourceReader
 	for _, r := range rels {
 		if r.Kind == catalog.Table {
-			e.startTable(r)
+			if r.With["connector"] != "" {
+				e.startConnectorTable(r)
+			} else {
+				e.startTable(r)
+			}
 			continue
 		}
 		q, err := viewQuery(r)
@@ -221,12 +231,20 @@ func (e *Engine) recover() error {
 			// The view's backfill never committed: its state is empty; do it again.
 			e.log.Info("view backfill did not complete before the restart; backfilling again", "view", r.Name)
 		}
-		as, job, subs, err := e.buildView(r, sp, !ready, 0)
+		var sink stream.Operator
+		if r.Kind == catalog.Sink {
+			if sink, err = e.sinkOp(r); err != nil {
+				return fmt.Errorf("rebuild sink %s: %w", r.Name, err)
+			}
+		}
+		g, job, err := e.buildView(r, sp, !ready, 0, sink)
 		if err != nil {
 			return fmt.Errorf("rebuild view %s: %w", r.Name, err)
 		}
+		as := g.Actors
+		readers = append(readers, g.Readers...)
 		e.mu.Lock()
-		for rel, chs := range subs {
+		for rel, chs := range g.Subs {
 			e.pendingSubs[rel] = append(e.pendingSubs[rel], chs...)
 		}
 		e.mu.Unlock()
@@ -236,7 +254,15 @@ func (e *Engine) recover() error {
 	for _, a := range actors {
 		go a.Run()
 	}
+	startReaders(readers)
 	return nil
+}
+
+// startReaders starts a view's source readers.
+func startReaders(rs []*stream.SourceReader) {
+	for _, r := range rs {
+		go r.Run()
+	}
 }
 
 // viewQuery re-parses a view's definition.
@@ -245,10 +271,13 @@ func viewQuery(r *catalog.Relation) (*sql.Query, error) {
 	if err != nil {
 		return nil, fmt.Errorf("parse definition of %s: %w", r.Name, err)
 	}
-	if cm, ok := p.Stmt.(*sql.CreateMaterializedView); ok {
-		return cm.Query, nil
+	switch st := p.Stmt.(type) {
+	case *sql.CreateMaterializedView:
+		return st.Query, nil
+	case *sql.CreateSink:
+		return sinkQuery(st), nil
 	}
-	return nil, fmt.Errorf("definition of %s is not a materialized view", r.Name)
+	return nil, fmt.Errorf("definition of %s is not a materialized view or sink", r.Name)
 }
 
 // parallelism is the session's streaming_parallelism (0: the engine's default).

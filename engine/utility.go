@@ -47,9 +47,11 @@ func (st *statement) planUtility() error {
 			return s.createMaterializedView(ctx, stmt, text)
 		}
 	case *sql.CreateSource:
-		return pgerr.Unsupported("CREATE SOURCE is not supported yet")
+		st.run = func(ctx context.Context, _ []types.Datum) (pgwire.Rows, error) {
+			return s.createSource(ctx, stmt, text)
+		}
 	case *sql.CreateSink:
-		return pgerr.Unsupported("CREATE SINK is not supported yet")
+		st.run = func(ctx context.Context, _ []types.Datum) (pgwire.Rows, error) { return s.createSink(ctx, stmt, text) }
 	case *sql.CreateIndex:
 		return pgerr.Unsupported("CREATE INDEX is not supported")
 	case *sql.CreateSchema:

@@ -44,6 +44,8 @@ type binder struct {
 	windowCols map[*sql.FuncCall]int
 	// funcs records the functions the statement calls (views refuse the time-dependent ones).
 	funcs map[string]bool
+	// stream is set when planning a materialized view or sink: sources may be read.
+	stream bool
 }
 
 type cteDef struct {

@@ -145,7 +145,16 @@ func (b *binder) tableRef(t *sql.TableRef, level *scope) (Node, []scopeCol, erro
 		cols, err = aliased(cols, alias, t.Alias)
 		return n, cols, err
 	case catalog.Source:
-		return nil, nil, pgerr.Unsupported("querying source %q directly is not supported: create a materialized view or a table with a connector", r.Name)
+		if !b.stream {
+			return nil, nil, pgerr.Unsupported("querying source %q directly is not supported: create a materialized view over it, or a table with a connector", r.Name)
+		}
+		var cols []scopeCol
+		var pcols []Column
+		for i, c := range r.Columns {
+			cols = append(cols, scopeCol{table: alias, name: c.Name, typ: c.Type, hidden: c.Hidden})
+			pcols = append(pcols, Column{Name: c.Name, Type: c.Type, TableOID: r.ID, Attr: int16(i + 1)})
+		}
+		return &Scan{Rel: r, Cols: pcols}, cols, nil
 	}
 	return nil, nil, pgerr.New(pgerr.WrongObjectType, "%q is a %s, not a table", r.Name, r.Kind)
 }

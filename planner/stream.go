@@ -54,6 +54,7 @@ func (n *Union) Children() []Node  { return n.Inputs }
 // PlanStream plans a materialized view's query.
 func PlanStream(env *Env, q *sql.Query) (*StreamPlan, []Column, error) {
 	b := newBinder(env)
+	b.stream = true
 	n, s, err := b.query(q, nil)
 	if err != nil {
 		return nil, nil, err
@@ -107,9 +108,6 @@ func (sp *StreamPlan) keyed(n Node, key []int) (Node, []int, error) {
 func (sp *StreamPlan) rewrite(n Node) (Node, []int, error) {
 	switch n := n.(type) {
 	case *Scan:
-		if n.Rel.Kind == catalog.Source {
-			return nil, nil, pgerr.Unsupported("sources in materialized views are not supported yet")
-		}
 		sp.Scans = append(sp.Scans, n)
 		return sp.keyed(n, append([]int(nil), n.Rel.PK...))
 	case *SystemScan:

@@ -23,6 +23,10 @@ type serveConfig struct {
 	BarrierInterval time.Duration
 	CacheSize       int64
 	LogLevel        slog.Level
+	Parallelism     int
+	// KafkaAddr, set by `runnel playground`, is where the embedded Kafka-protocol broker listens.
+	KafkaAddr       string
+	KafkaPartitions int
 }
 
 const (
@@ -41,12 +45,15 @@ const (
 	cmdHelp
 )
 
-const usage = `usage: runnel [serve] [flags]
+const defaultKafkaAddr = "127.0.0.1:9092"
+
+const usage = `usage: runnel [serve|playground] [flags]
        runnel version
 
 Commands:
-  serve     start the server (the default)
-  version   print the version and exit
+  serve       start the server (the default)
+  playground  start the server and an embedded Kafka-protocol broker (--kafka-addr, default 127.0.0.1:9092)
+  version     print the version and exit
 `
 
 // parseArgs reads the command line (without the program name). getenv is a parameter so that tests
@@ -54,10 +61,13 @@ Commands:
 // out.
 func parseArgs(args []string, getenv func(string) string, out io.Writer) (command, serveConfig, error) {
 	cmd := cmdServe
+	playground := false
 	if len(args) > 0 && !strings.HasPrefix(args[0], "-") {
 		switch args[0] {
 		case "serve":
 			cmd = cmdServe
+		case "playground":
+			cmd, playground = cmdServe, true
 		case "version":
 			if len(args) > 1 {
 				return 0, serveConfig{}, fmt.Errorf("version takes no arguments, got %q", args[1:])
@@ -67,7 +77,7 @@ func parseArgs(args []string, getenv func(string) string, out io.Writer) (comman
 			fmt.Fprint(out, usage)
 			return cmdHelp, serveConfig{}, nil
 		default:
-			return 0, serveConfig{}, fmt.Errorf("unknown command %q (want serve or version)", args[0])
+			return 0, serveConfig{}, fmt.Errorf("unknown command %q (want serve, playground or version)", args[0])
 		}
 		args = args[1:]
 	}
@@ -97,6 +107,11 @@ func parseArgs(args []string, getenv func(string) string, out io.Writer) (comman
 		return nil
 	})
 	logLevel := fs.String("log-level", "info", "debug, info, warn or error")
+	fs.IntVar(&cfg.Parallelism, "parallelism", 0, "instances of each partitioned part of a materialized view (default: the number of cores)")
+	if playground {
+		fs.StringVar(&cfg.KafkaAddr, "kafka-addr", defaultKafkaAddr, "address of the embedded Kafka-protocol broker")
+		fs.IntVar(&cfg.KafkaPartitions, "kafka-partitions", 4, "partitions of the topics the embedded broker creates")
+	}
 
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
@@ -126,6 +141,17 @@ func parseArgs(args []string, getenv func(string) string, out io.Writer) (comman
 	}
 	if cfg.DataDir == "" {
 		return 0, serveConfig{}, errors.New("--data-dir must not be empty")
+	}
+	if cfg.Parallelism < 0 {
+		return 0, serveConfig{}, fmt.Errorf("--parallelism must not be negative, got %d", cfg.Parallelism)
+	}
+	if playground {
+		if err := checkAddr("--kafka-addr", cfg.KafkaAddr); err != nil {
+			return 0, serveConfig{}, err
+		}
+		if cfg.KafkaPartitions < 1 {
+			return 0, serveConfig{}, fmt.Errorf("--kafka-partitions must be at least 1, got %d", cfg.KafkaPartitions)
+		}
 	}
 	if err := checkAddr("--listen", cfg.Listen); err != nil {
 		return 0, serveConfig{}, err

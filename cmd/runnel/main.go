@@ -17,6 +17,7 @@ import (
 
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
+	"github.com/runnel-db/runnel/connector/kafka"
 	"github.com/runnel-db/runnel/engine"
 	"github.com/runnel-db/runnel/pgwire"
 )
@@ -75,10 +76,21 @@ func serve(cfg serveConfig, logger *slog.Logger, stdout io.Writer) error {
 		}()
 	}
 
+	if cfg.KafkaAddr != "" {
+		// The playground's broker: something to produce into right away, no Kafka install needed.
+		broker, err := kafka.StartBroker(cfg.KafkaAddr, cfg.KafkaPartitions, logger)
+		if err != nil {
+			return fmt.Errorf("start the embedded Kafka broker on %s: %w", cfg.KafkaAddr, err)
+		}
+		defer broker.Close()
+		fmt.Fprintf(stdout, "runnel: embedded Kafka broker on %s (topics are created on first use with %d partitions)\n", broker.Addr(), cfg.KafkaPartitions)
+	}
+
 	eng, err := engine.Open(engine.Config{
 		DataDir:         cfg.DataDir,
 		CacheSize:       cfg.CacheSize,
 		BarrierInterval: cfg.BarrierInterval,
+		Parallelism:     cfg.Parallelism,
 		Logger:          logger,
 	})
 	if err != nil {

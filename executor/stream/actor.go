@@ -69,6 +69,7 @@ func (a *Actor) Run() {
 	}
 	arrived := 0
 	var barrier *Barrier
+	var writes []KV
 	for d := range merged {
 		if !d.ok {
 			a.Log.Warn("view input closed; the view stops", "view", a.Name)
@@ -85,6 +86,7 @@ func (a *Actor) Run() {
 			continue
 		}
 		barrier = d.msg.Barrier
+		writes = append(writes, d.msg.Writes...)
 		arrived++
 		if arrived < len(a.Inputs) {
 			continue
@@ -112,15 +114,22 @@ func (a *Actor) Run() {
 					batch.Put(storage.SystemTable, a.ReadyKey, []byte{1})
 					pendingReady = false
 				}
+				putWrites(batch, writes)
 				a.Coord.Collect(barrier.Epoch, batch, nil)
 			}
 		}
+		writes = writes[:0]
 		if a.Out != nil {
 			a.Out.Barrier(barrier)
 		}
 		if barrier.Stops(a.JobID) {
 			if a.Out != nil {
 				a.Out.Close()
+			}
+			for _, op := range a.Ops {
+				if c, ok := op.(interface{ Close() }); ok && any(op) != any(a.Out) {
+					c.Close() // a sink's connection to its target (Out was closed above)
+				}
 			}
 			return
 		}
@@ -171,5 +180,16 @@ func BackfillFrom(inputs []GraphInput, scan func(in GraphInput, emit func(c *typ
 			}
 		}
 		return nil
+	}
+}
+
+// putWrites adds barrier-carried system writes to an epoch's batch.
+func putWrites(b *storage.Batch, ws []KV) {
+	for _, w := range ws {
+		if w.Value == nil {
+			b.Delete(storage.SystemTable, w.Key)
+		} else {
+			b.Put(storage.SystemTable, w.Key, w.Value)
+		}
 	}
 }

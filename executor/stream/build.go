@@ -1,6 +1,7 @@
 package stream
 
 import (
+	"context"
 	"fmt"
 	"log/slog"
 
@@ -47,6 +48,12 @@ type ViewConfig struct {
 	Backfill func(inputs []GraphInput) func() error
 	// ReadyKey is written by the view's last instance with its first epoch (see Actor.ReadyKey).
 	ReadyKey []byte
+	// Sink, when not nil, replaces the view's materialization: the graph ends in this operator
+	// (a sink) and keeps no rows of its own.
+	Sink Operator
+	// Source returns how to read a source relation the view scans (the n-th source scan of the
+	// plan): its fetcher, and the name of the reader's offsets in the store.
+	Source func(rel *catalog.Relation, n int) (open func(ctx context.Context, next map[int32]int64) (Fetcher, error), offsetsKey string)
 }
 
 // ViewGraph is a built view: its actors (not started), the channels its inputs must feed, by
@@ -55,6 +62,8 @@ type ViewGraph struct {
 	Actors []*Actor
 	Subs   map[uint32][]chan<- Message
 	Ticks  []chan<- Message
+	// Readers read the view's sources; start them with the actors.
+	Readers []*SourceReader
 }
 
 // CountStateTables returns how many state tables the plan's operators need, so the caller can
@@ -93,6 +102,9 @@ type viewBuilder struct {
 	next   int
 	insts  []*instance
 	subs   map[uint32][]chan<- Message
+	// readers and readerTicks are the view's source readers and their barrier channels.
+	readers     []*SourceReader
+	readerTicks []chan<- Message
 }
 
 // BuildView builds the actors of a view.
@@ -107,8 +119,13 @@ func BuildView(p *planner.StreamPlan, cfg ViewConfig) (*ViewGraph, error) {
 	// The instance(s) that materialize: one, reading the root fragment's instances when those are
 	// partitioned.
 	last := b.newInstance()
-	mat := NewMaterializeOp(last.env, storage.TableID(cfg.View), rootTypes, p.Key, cfg.Out)
-	last.out = cfg.Out
+	var mat Operator
+	if cfg.Sink != nil {
+		mat = cfg.Sink
+	} else {
+		mat = NewMaterializeOp(last.env, storage.TableID(cfg.View), rootTypes, p.Key, cfg.Out)
+		last.out = cfg.Out
+	}
 	if rootP == 1 {
 		if err := b.build(root, []*instance{last}, []Output{{Op: mat}}); err != nil {
 			return nil, err
@@ -123,7 +140,7 @@ func BuildView(p *planner.StreamPlan, cfg ViewConfig) (*ViewGraph, error) {
 	if b.next != len(b.tables) {
 		return nil, fmt.Errorf("build view: plan needs %d state tables, %d were allocated", b.next, len(b.tables))
 	}
-	g := &ViewGraph{Subs: b.subs}
+	g := &ViewGraph{Subs: b.subs, Readers: b.readers, Ticks: b.readerTicks}
 	for i, in := range b.insts {
 		if !in.internal {
 			tick := make(chan Message, ChannelSize)
@@ -265,6 +282,19 @@ func (b *viewBuilder) build(n planner.Node, insts []*instance, outs []Output) er
 		in := insts[0] // leaves run as one instance
 		ch := make(chan Message, ChannelSize)
 		in.inputs = append(in.inputs, Input{Ch: ch, Entry: outs[0]})
+		if sc.Rel.Kind == catalog.Source {
+			// A source is read by a reader of the view's own, from its own offsets; it has no rows
+			// to backfill.
+			if b.cfg.Source == nil {
+				return pgerr.Unsupported("reading source %s is not supported here", sc.Rel.Name)
+			}
+			open, key := b.cfg.Source(sc.Rel, len(b.readers))
+			ticks := make(chan Message, ChannelSize)
+			b.readers = append(b.readers, &SourceReader{JobID: b.cfg.JobID, Name: sc.Rel.Name, OffsetsKey: key,
+				Store: b.cfg.Store, Open: open, Barriers: ticks, Out: ch, Log: b.cfg.Log})
+			b.readerTicks = append(b.readerTicks, ticks)
+			return nil
+		}
 		in.scans = append(in.scans, GraphInput{Rel: sc.Rel, Entry: outs[0]})
 		b.subs[sc.Rel.ID] = append(b.subs[sc.Rel.ID], ch)
 		return nil

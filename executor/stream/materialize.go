@@ -98,6 +98,7 @@ func (m *Materialize) Run() {
 			} else {
 				batch := m.Store.NewBatch()
 				mat.flush(batch)
+				putWrites(batch, msg.Writes)
 				m.Coord.Collect(b.Epoch, batch, nil)
 			}
 			m.Out.Barrier(b)

@@ -37,6 +37,15 @@ func (b *Barrier) Stops(id uint32) bool {
 type Message struct {
 	Chunk   *types.Chunk
 	Barrier *Barrier
+	// Writes go with a barrier: system-table entries the sender wants committed in the barrier's
+	// epoch, in the receiving actor's batch. A source reader puts its offsets here, so the offsets
+	// and the state built from the records before them commit together (exactly once).
+	Writes []KV
+}
+
+// KV is one system-table entry to write (Value nil deletes it).
+type KV struct {
+	Key, Value []byte
 }
 
 // ChannelSize is the capacity of the channels between actors, in messages. Bounded channels give
