@@ -205,7 +205,9 @@ func intFits(t types.Type, v int64) bool {
 
 func fromString(t types.Type, str []byte) (types.Datum, error) {
 	switch t {
-	case types.Varchar, types.Name, types.Char:
+	case types.Varchar:
+		return types.NewVarchar(string(str)), nil
+	case types.Name, types.Char:
 		return types.ParseText(t, string(str), nil)
 	case types.Timestamp, types.Timestamptz:
 		if us, ok := parseTimestamp(str, t == types.Timestamptz); ok {

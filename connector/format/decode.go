@@ -31,6 +31,12 @@ func NewDecoder(cols []Column) *Decoder {
 // and JSON null are NULL. A payload that is not a JSON object, or a field that does not convert to its
 // column's type, is an error (a *pgerr.Error) naming the column; the caller skips the record.
 func (d *Decoder) Decode(payload []byte, dst types.Row) (types.Row, error) {
+	row, err := d.decode(payload, dst)
+	d.s.b = nil // do not pin the payload
+	return row, err
+}
+
+func (d *Decoder) decode(payload []byte, dst types.Row) (types.Row, error) {
 	if cap(dst) < len(d.cols) {
 		dst = make(types.Row, len(d.cols))
 	} else {
@@ -39,7 +45,6 @@ func (d *Decoder) Decode(payload []byte, dst types.Row) (types.Row, error) {
 	}
 	s := &d.s
 	s.b, s.i = payload, 0
-	defer func() { s.b = nil }() // do not pin the payload
 	s.ws()
 	if s.peek() != '{' {
 		return dst, pgerr.New(pgerr.InvalidJSONText, "record is not a JSON object")

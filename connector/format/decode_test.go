@@ -130,9 +130,9 @@ func TestDecodeRecords(t *testing.T) {
 	}{
 		{`{"id": 1, "Name": "a", "tags": {"x": 1}}`, `[1 a {"x": 1}]`},
 		{` { "Name" : "b" , "id":2 } `, `[2 b NULL]`},
-		{`{"ID": 3, "name": "c"}`, `[3 c NULL]`},                     // case-insensitive fallback
+		{`{"ID": 3, "name": "c"}`, `[3 c NULL]`},                                         // case-insensitive fallback
 		{`{"id": 4, "extra": {"deep": [1, {"x": "y"}]}, "more": null}`, `[4 NULL NULL]`}, // unknown fields skipped
-		{`{"id": 5, "id": 6}`, `[6 NULL NULL]`},                       // last wins
+		{`{"id": 5, "id": 6}`, `[6 NULL NULL]`},                                          // last wins
 		{`{}`, `[NULL NULL NULL]`},
 		{`{"i\u0064": 7}`, `[7 NULL NULL]`}, // escaped key
 		{`[1, 2]`, "ERR 22032"},

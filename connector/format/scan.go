@@ -52,6 +52,14 @@ func (s *scanner) expect(c byte) error {
 	return s.errorf("unexpected '%c', expected '%c'", s.b[s.i], c)
 }
 
+// plain marks the bytes a string scan can pass over without a second look.
+var plain = func() (t [256]bool) {
+	for c := 0x20; c < 0x80; c++ {
+		t[c] = c != '"' && c != '\\'
+	}
+	return t
+}()
+
 // str reads the string at s.i (an opening quote) and returns its unescaped content: a slice of the
 // payload when there was nothing to unescape, else of s.scratch.
 func (s *scanner) str() ([]byte, error) {
@@ -63,6 +71,9 @@ func (s *scanner) str() ([]byte, error) {
 	ascii := true
 	for i := start; i < len(b); i++ {
 		c := b[i]
+		if plain[c] {
+			continue
+		}
 		switch {
 		case c == '"':
 			s.i = i + 1
