@@ -73,7 +73,22 @@ func (s *Session) createMaterializedView(ctx context.Context, cm *sql.CreateMate
 		names[col.Name] = true
 		r.Columns = append(r.Columns, col)
 	}
-	// Ids for the view's rows and its operators' state, in their own epoch.
+	if err := e.launchJob(r, sp, s.parallelism(), nil); err != nil {
+		return nil, err
+	}
+	// Like RisingWave, CREATE returns once the backfill is committed and the view is complete.
+	if err := e.coord.Flush(ctx); err != nil {
+		return nil, err
+	}
+	return done("CREATE_MATERIALIZED_VIEW"), nil
+}
+
+// launchJob creates and starts the streaming job of a new view or sink (sink != nil). Ids for its
+// rows and its operators' state are taken in an epoch of their own; then the job subscribes to its
+// inputs at the barrier of the epoch that also commits its catalog entry, so its backfill reads
+// exactly that epoch's snapshot and its inputs' later changes arrive through the subscriptions:
+// nothing is missed or counted twice.
+func (e *Engine) launchJob(r *catalog.Relation, sp *planner.StreamPlan, parallelism int, sink func() (stream.Operator, error)) error {
 	nstate := stream.CountStateTables(sp)
 	if err := e.coord.Commit(func(b *storage.Batch) error {
 		r.ID = e.cat.AllocID(b)
@@ -82,36 +97,31 @@ func (s *Session) createMaterializedView(ctx context.Context, cm *sql.CreateMate
 		}
 		return nil
 	}); err != nil {
-		return nil, err
+		return err
 	}
-	g, job, err := e.buildView(r, sp, true, s.parallelism(), nil)
+	var op stream.Operator
+	if sink != nil {
+		var err error
+		if op, err = sink(); err != nil {
+			return err
+		}
+	}
+	g, job, err := e.buildView(r, sp, true, parallelism, op)
 	if err != nil {
-		return nil, err
+		return err
 	}
-	subs := g.Subs
-	// The view subscribes to its inputs at the barrier of the epoch that also commits its catalog
-	// entry; its backfill then reads exactly that epoch's snapshot, and its inputs' later changes
-	// arrive through the subscriptions: nothing is missed or counted twice.
-	add := map[uint32][]chan<- stream.Message{}
-	for rel, chs := range subs {
-		add[rel] = chs
-	}
-	if err := e.coord.Apply(&stream.Mutation{Add: add}, func(b *storage.Batch) error { return e.cat.Persist(b, r) }, job); err != nil {
-		return nil, err
+	if err := e.coord.Apply(&stream.Mutation{Add: g.Subs}, func(b *storage.Batch) error { return e.cat.Persist(b, r) }, job); err != nil {
+		return err
 	}
 	if err := e.cat.Publish(r); err != nil {
-		return nil, err
+		return err
 	}
 	e.version.Add(1)
 	for _, a := range g.Actors {
 		go a.Run()
 	}
 	startReaders(g.Readers)
-	// Like RisingWave, CREATE returns once the backfill is committed and the view is complete.
-	if err := e.coord.Flush(ctx); err != nil {
-		return nil, err
-	}
-	return done("CREATE_MATERIALIZED_VIEW"), nil
+	return nil
 }
 
 // buildView builds a view's actors. subs are its subscription channels by input relation. With

@@ -162,17 +162,21 @@ func (r *staticRows) Close()      {}
 
 func done(tag string) pgwire.Rows { return &staticRows{tag: tag} }
 
-func (st *statement) planDML(stmt sql.Statement) error {
-	var d *planner.DML
-	var err error
+// dmlPlan plans an INSERT, UPDATE or DELETE.
+func (st *statement) dmlPlan(stmt sql.Statement) (*planner.DML, error) {
 	switch stmt := stmt.(type) {
 	case *sql.Insert:
-		d, err = planner.PlanInsert(st.env(), stmt)
+		return planner.PlanInsert(st.env(), stmt)
 	case *sql.Update:
-		d, err = planner.PlanUpdate(st.env(), stmt)
+		return planner.PlanUpdate(st.env(), stmt)
 	case *sql.Delete:
-		d, err = planner.PlanDelete(st.env(), stmt)
+		return planner.PlanDelete(st.env(), stmt)
 	}
+	return nil, pgerr.Unsupported("not a data-changing statement")
+}
+
+func (st *statement) planDML(stmt sql.Statement) error {
+	d, err := st.dmlPlan(stmt)
 	if err != nil {
 		return err
 	}

@@ -14,7 +14,6 @@ import (
 	"github.com/runnel-db/runnel/pgwire"
 	"github.com/runnel-db/runnel/planner"
 	"github.com/runnel-db/runnel/sql"
-	"github.com/runnel-db/runnel/storage"
 	"github.com/runnel-db/runnel/types"
 )
 
@@ -85,35 +84,9 @@ func (s *Session) createSink(ctx context.Context, cs *sql.CreateSink, text strin
 	if _, err := sinkKeyColumns(r); err != nil {
 		return nil, err
 	}
-	nstate := stream.CountStateTables(sp)
-	if err := e.coord.Commit(func(b *storage.Batch) error {
-		r.ID = e.cat.AllocID(b)
-		for i := 0; i < nstate; i++ {
-			r.StateTables = append(r.StateTables, e.cat.AllocID(b))
-		}
-		return nil
-	}); err != nil {
+	if err := e.launchJob(r, sp, s.parallelism(), func() (stream.Operator, error) { return e.sinkOp(r) }); err != nil {
 		return nil, err
 	}
-	op, err := e.sinkOp(r)
-	if err != nil {
-		return nil, err
-	}
-	g, job, err := e.buildView(r, sp, true, s.parallelism(), op)
-	if err != nil {
-		return nil, err
-	}
-	if err := e.coord.Apply(&stream.Mutation{Add: g.Subs}, func(b *storage.Batch) error { return e.cat.Persist(b, r) }, job); err != nil {
-		return nil, err
-	}
-	if err := e.cat.Publish(r); err != nil {
-		return nil, err
-	}
-	e.version.Add(1)
-	for _, a := range g.Actors {
-		go a.Run()
-	}
-	startReaders(g.Readers)
 	return done("CREATE_SINK"), nil
 }
 

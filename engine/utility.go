@@ -365,16 +365,7 @@ func (st *statement) planExplain(x *sql.Explain) error {
 		root = p.Root
 		st.paramTypes = st.fixedParams(p.ParamTypes)
 	case *sql.Insert, *sql.Update, *sql.Delete:
-		var d *planner.DML
-		var err error
-		switch stmt := stmt.(type) {
-		case *sql.Insert:
-			d, err = planner.PlanInsert(st.env(), stmt)
-		case *sql.Update:
-			d, err = planner.PlanUpdate(st.env(), stmt)
-		case *sql.Delete:
-			d, err = planner.PlanDelete(st.env(), stmt)
-		}
+		d, err := st.dmlPlan(stmt)
 		if err != nil {
 			return err
 		}
