@@ -39,6 +39,7 @@ type Reader struct {
 	lagMu sync.Mutex
 	lag   map[int32]int64
 
+	kick   chan struct{} // asks discover for an early look
 	cancel context.CancelFunc
 	done   chan struct{}
 }
@@ -78,7 +79,7 @@ func NewReader(ctx context.Context, o *Options, next map[int32]int64, log *slog.
 		return nil, fmt.Errorf("kafka reader for topic %q: %w", o.Topic, err)
 	}
 	dctx, cancel := context.WithCancel(context.WithoutCancel(ctx))
-	r := &Reader{o: o, cl: cl, h: h, log: log, lag: make(map[int32]int64), cancel: cancel, done: make(chan struct{})}
+	r := &Reader{o: o, cl: cl, h: h, log: log, lag: make(map[int32]int64), cancel: cancel, done: make(chan struct{}), kick: make(chan struct{}, 1)}
 	assigned := make(map[int32]bool, len(next))
 	for p := range next {
 		assigned[p] = true
@@ -129,6 +130,10 @@ func (r *Reader) Fetch(ctx context.Context) ([]Record, error) {
 			return r.recs, nil
 		}
 		if failed {
+			select {
+			case r.kick <- struct{}{}:
+			default:
+			}
 			// kgo backs off itself, but a partition that fails at once on every poll must not
 			// turn this loop into a spin.
 			select {

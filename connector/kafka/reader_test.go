@@ -122,7 +122,7 @@ func waitAssigned(t *testing.T, r *Reader, n int) {
 	t.Helper()
 	deadline := time.Now().Add(10 * time.Second)
 	for time.Now().Before(deadline) {
-		ps, err := r.partitions(context.Background())
+		ps, _, err := r.partitions(context.Background())
 		if err == nil && len(ps) >= n {
 			time.Sleep(500 * time.Millisecond) // the list-offsets round for AtEnd
 			return
