@@ -4,6 +4,7 @@ package engine
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
 	"runtime"
@@ -107,6 +108,12 @@ func Open(cfg Config) (*Engine, error) {
 // anything not yet committed is lost, exactly as after a crash.
 func (e *Engine) Close() error {
 	e.coord.Close()
+	// A last epoch stops every job, committing what they have, so no actor is left reading a
+	// closed store.
+	if err := e.coord.StopAll(10 * time.Second); err != nil {
+		e.log.Warn("some streaming jobs did not stop; closing anyway", "err", err)
+		return errors.Join(err, e.store.Close())
+	}
 	return e.store.Close()
 }
 

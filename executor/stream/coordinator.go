@@ -126,6 +126,27 @@ func (c *Coordinator) RemoveJob(id uint32, remove []chan<- Message, fn func(b *s
 	return c.Apply(m, fn, nil)
 }
 
+// StopAll runs a last epoch that stops every job, so that no actor touches the store after it is
+// closed. It gives up after timeout (an actor stuck on an unreachable sink target) and reports it.
+func (c *Coordinator) StopAll(timeout time.Duration) error {
+	done := make(chan error, 1)
+	go func() {
+		c.run.Lock()
+		m := &Mutation{Stop: map[uint32]bool{}}
+		for id := range c.jobs {
+			m.Stop[id] = true
+		}
+		c.run.Unlock()
+		done <- c.Apply(m, nil, nil)
+	}()
+	select {
+	case err := <-done:
+		return err
+	case <-time.After(timeout):
+		return fmt.Errorf("stopping streaming jobs: not done after %v", timeout)
+	}
+}
+
 // Commit commits an epoch with the writes of fn (catalog changes) together with every job's state,
 // and returns once it is durable. Used by DDL.
 func (c *Coordinator) Commit(fn func(b *storage.Batch) error) error {
