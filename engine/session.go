@@ -24,6 +24,8 @@ type Session struct {
 	pid    int32
 	inTxn  bool
 	info   *expr.Session
+	// cursors are the open DECLAREd cursors by name.
+	cursors map[string]*cursor
 }
 
 func newSession(e *Engine, st pgwire.Startup, c pgwire.Client) *Session {
@@ -121,7 +123,11 @@ func (s *Session) Split(query string) ([]string, error) { return sql.Split(query
 func (s *Session) Location() *time.Location { return s.loc }
 
 // Close implements pgwire.Session.
-func (s *Session) Close() {}
+func (s *Session) Close() {
+	for name := range s.cursors {
+		s.closeCursor(name)
+	}
+}
 
 func (s *Session) exprContext(params []types.Datum) *expr.Context {
 	return &expr.Context{Location: s.loc, Now: time.Now(), Params: params, Session: s.info}
@@ -208,6 +214,14 @@ func (st *statement) plan() error {
 		return st.planDML(stmt)
 	case *sql.Explain:
 		return st.planExplain(stmt)
+	case *sql.Copy:
+		return st.planCopy(stmt)
+	case *sql.DeclareCursor:
+		return st.planDeclareCursor(stmt)
+	case *sql.Fetch:
+		return st.planFetch(stmt)
+	case *sql.CloseCursor:
+		return st.planCloseCursor(stmt)
 	}
 	return st.planUtility()
 }

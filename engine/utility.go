@@ -129,6 +129,7 @@ func (s *Session) transaction(t *sql.Transaction) (pgwire.Rows, error) {
 			s.client.Notice("WARNING", pgerr.NoActiveTransaction, "there is no transaction in progress")
 		}
 		s.inTxn = false
+		s.endTransaction()
 		return done("COMMIT"), nil
 	case sql.TxnRollback:
 		if s.inTxn {
@@ -137,6 +138,7 @@ func (s *Session) transaction(t *sql.Transaction) (pgwire.Rows, error) {
 			s.client.Notice("WARNING", pgerr.NoActiveTransaction, "there is no transaction in progress")
 		}
 		s.inTxn = false
+		s.endTransaction()
 		return done("ROLLBACK"), nil
 	case sql.TxnSavepoint:
 		return done("SAVEPOINT"), nil

@@ -83,3 +83,13 @@ type Rows interface {
 	// Close releases the result; it may be called before the end.
 	Close()
 }
+
+// CopyOutRows is the Rows of a COPY ... TO STDOUT. Instead of DataRows, pgwire sends
+// CopyOutResponse, then each row's single value (one or more whole lines, already in the COPY text or
+// csv format) as a CopyData message, then CopyDone and the tag. The Statement has no Columns, as in
+// PostgreSQL, where COPY sends no RowDescription.
+type CopyOutRows interface {
+	Rows
+	// CopyColumns returns how many columns each copied line has, for CopyOutResponse.
+	CopyColumns() int
+}

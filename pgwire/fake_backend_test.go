@@ -26,6 +26,7 @@ import (
 //	set NAME VALUE      reports a ParameterStatus
 //	create              no result columns, tag CREATE_TABLE
 //	portalctx N         N rows, failing if the Execute context dies before the rows are read
+//	copy N              COPY TO STDOUT of N lines "i\ti*2\n"
 type fakeBackend struct {
 	sessions atomic.Int32
 	closed   atomic.Int32
@@ -100,6 +101,13 @@ func (s *fakeSession) Prepare(ctx context.Context, q string, oids []uint32) (Sta
 		return nil, &pgerr.Error{Code: pgerr.SyntaxError, Message: `syntax error at or near "bad"`, Position: 3}
 	case "sleep", "spin", "panicrow", "notice":
 		st.cols = []Column{{Name: "x", Type: types.Int64}}
+	case "copy":
+		n, err := strconv.Atoi(f[1])
+		if err != nil {
+			return nil, pgerr.New(pgerr.SyntaxError, "copy needs a count")
+		}
+		st.n = n
+		st.tag = fmt.Sprintf("COPY %d", n)
 	case "fail", "panic", "set", "create":
 		if st.verb == "create" {
 			st.tag = "CREATE_TABLE"
@@ -126,6 +134,8 @@ func (st *fakeStmt) Columns() []Column        { return st.cols }
 func (st *fakeStmt) Execute(ctx context.Context, params []types.Datum) (Rows, error) {
 	r := &fakeRows{st: st, ctx: ctx}
 	switch st.verb {
+	case "copy":
+		return &fakeCopyRows{r}, nil
 	case "echo":
 		r.fixed = []types.Row{types.Row(params)}
 	case "fail":
@@ -186,6 +196,18 @@ func (r *fakeRows) Next(ctx context.Context) (types.Row, error) {
 }
 
 func (r *fakeRows) Tag() string { return r.st.tag }
+
+type fakeCopyRows struct{ *fakeRows }
+
+func (r *fakeCopyRows) CopyColumns() int { return 2 }
+
+func (r *fakeCopyRows) Next(context.Context) (types.Row, error) {
+	r.i++
+	if r.i > r.st.n {
+		return nil, nil
+	}
+	return types.Row{types.NewVarchar(fmt.Sprintf("%d\t%d\n", r.i, r.i*2))}, nil
+}
 func (r *fakeRows) Close()      {}
 
 // numeric builds an apd decimal from text, for test tables.

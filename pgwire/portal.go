@@ -90,6 +90,9 @@ func (c *conn) fetch(p *portal, maxRows int) error {
 		}
 		p.rows = rows
 	}
+	if cr, ok := p.rows.(CopyOutRows); ok {
+		return c.copyOut(p, cr)
+	}
 	loc := c.sess.Location()
 	cols := p.stmt.cols
 	n := 0
@@ -140,4 +143,36 @@ func (c *conn) complete(p *portal) error {
 	p.close()
 	c.w.send(&pgproto3.CommandComplete{CommandTag: []byte(p.tag)})
 	return nil
+}
+
+// copyOut streams a COPY TO STDOUT to its end: a row limit does not apply to COPY, as in PostgreSQL.
+func (c *conn) copyOut(p *portal, rows CopyOutRows) error {
+	c.w.send(&pgproto3.CopyOutResponse{OverallFormat: textFormat, ColumnFormatCodes: make([]uint16, rows.CopyColumns())})
+	for n := 0; ; n++ {
+		if n&1023 == 1023 {
+			if err := p.ctx.Err(); err != nil {
+				return err
+			}
+		}
+		row, err := rows.Next(p.ctx)
+		if err != nil {
+			// The client leaves copy-out mode on the ErrorResponse that follows.
+			return err
+		}
+		if row == nil {
+			break
+		}
+		if len(row) != 1 {
+			return pgerr.New(pgerr.InternalError, "COPY row has %d values, want 1", len(row))
+		}
+		// Appended in place rather than through pgproto3.CopyData, which would copy each line twice.
+		buf, at := beginMessage(c.w.buf, 'd')
+		c.w.buf = finishMessage(append(buf, row[0].Str()...), at)
+		c.w.flushIfLarge()
+		if c.w.err != nil {
+			return fatalError{c.w.err}
+		}
+	}
+	c.w.send(&pgproto3.CopyDone{})
+	return c.complete(p)
 }

@@ -2,6 +2,7 @@ package pgwire
 
 import (
 	"errors"
+	"strings"
 	"testing"
 
 	"github.com/jackc/pgx/v5"
@@ -143,5 +144,33 @@ func TestNoticeAndParameterStatus(t *testing.T) {
 	}
 	if got := conn.PgConn().ParameterStatus("TimeZone"); got != "Europe/Paris" {
 		t.Errorf("TimeZone = %q after SET", got)
+	}
+}
+
+func TestCopyOut(t *testing.T) {
+	ts := startServer(t, Config{})
+	conn := ts.connect(t, "")
+	ctx := testCtx(t)
+	for _, tc := range []struct {
+		query string
+		want  string
+		tag   string
+	}{
+		{"copy 3", "1\t2\n2\t4\n3\t6\n", "COPY 3"},
+		{"copy 0", "", "COPY 0"},
+	} {
+		var out strings.Builder
+		tag, err := conn.PgConn().CopyTo(ctx, &out, tc.query)
+		if err != nil {
+			t.Fatalf("%s: %v", tc.query, err)
+		}
+		if out.String() != tc.want || tag.String() != tc.tag {
+			t.Errorf("%s: got %q (%s), want %q (%s)", tc.query, out.String(), tag, tc.want, tc.tag)
+		}
+	}
+	// The connection is usable after a copy.
+	var n int64
+	if err := conn.QueryRow(ctx, "select 1").Scan(&n); err != nil || n != 1 {
+		t.Fatalf("select after copy: %v %d", err, n)
 	}
 }

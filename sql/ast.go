@@ -617,6 +617,30 @@ type Copy struct {
 	Options  []Option // lower-case keys: format, header, delimiter, null
 }
 
+// DeclareCursor is DECLARE name [NO SCROLL] CURSOR [WITH[OUT] HOLD] FOR query.
+type DeclareCursor struct {
+	Name   string
+	Query  *Query
+	Hold   bool
+	Scroll bool // SCROLL was asked for: only forward fetching is supported
+	Binary bool
+}
+
+// Fetch is FETCH [FORWARD] [n | ALL] [FROM | IN] name, or MOVE with the same arguments.
+type Fetch struct {
+	Name  string
+	Count int64 // rows to fetch; math.MaxInt64 for ALL
+	// Backward is set for every direction other than forward (BACKWARD, PRIOR, ABSOLUTE,
+	// RELATIVE), which only a scrollable cursor could serve.
+	Backward bool
+	Move     bool
+}
+
+// CloseCursor is CLOSE name, or CLOSE ALL when Name is "".
+type CloseCursor struct {
+	Name string
+}
+
 // AlterSystem covers ALTER ... statements Runnel accepts; Text is the statement for messages.
 type Alter struct {
 	Kind ObjectKind
@@ -668,5 +692,8 @@ func (*Deallocate) stmt()             {}
 func (*Prepare) stmt()                {}
 func (*Execute) stmt()                {}
 func (*Copy) stmt()                   {}
+func (*DeclareCursor) stmt()          {}
+func (*Fetch) stmt()                  {}
+func (*CloseCursor) stmt()            {}
 func (*Alter) stmt()                  {}
 func (*Comment) stmt()                {}

@@ -55,6 +55,18 @@ func (c *converter) stmt(n *pg_query.Node) Statement {
 		return c.copy(v.CopyStmt)
 	case *pg_query.Node_CommentStmt:
 		return c.comment(v.CommentStmt)
+	case *pg_query.Node_DeclareCursorStmt:
+		d := v.DeclareCursorStmt
+		// The CURSOR_OPT_* bits of PostgreSQL's parsenodes.h.
+		const optBinary, optScroll, optHold = 0x1, 0x2, 0x20
+		return &DeclareCursor{Name: d.Portalname, Query: c.query(d.Query), Hold: d.Options&optHold != 0,
+			Scroll: d.Options&optScroll != 0, Binary: d.Options&optBinary != 0}
+	case *pg_query.Node_FetchStmt:
+		f := v.FetchStmt
+		return &Fetch{Name: f.Portalname, Count: f.HowMany, Move: f.Ismove,
+			Backward: f.Direction != pg_query.FetchDirection_FETCH_FORWARD}
+	case *pg_query.Node_ClosePortalStmt:
+		return &CloseCursor{Name: v.ClosePortalStmt.Portalname}
 	}
 	c.unsupported(-1, "statement "+nodeName(n))
 	return nil

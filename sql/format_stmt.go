@@ -1,6 +1,10 @@
 package sql
 
-import "strings"
+import (
+	"math"
+	"strconv"
+	"strings"
+)
 
 func (f *formatter) stmt(s Statement) {
 	switch x := s.(type) {
@@ -200,6 +204,40 @@ func (f *formatter) stmt(s Statement) {
 			f.w(" (")
 			f.exprList(x.Params)
 			f.w(")")
+		}
+	case *DeclareCursor:
+		f.w("DECLARE ", QuoteIdent(x.Name))
+		if x.Binary {
+			f.w(" BINARY")
+		}
+		if x.Scroll {
+			f.w(" SCROLL")
+		}
+		f.w(" CURSOR")
+		if x.Hold {
+			f.w(" WITH HOLD")
+		}
+		f.w(" FOR ")
+		f.query(x.Query)
+	case *Fetch:
+		verb := "FETCH"
+		if x.Move {
+			verb = "MOVE"
+		}
+		count := "ALL"
+		if x.Count != math.MaxInt64 {
+			count = strconv.FormatInt(x.Count, 10)
+		}
+		if x.Backward {
+			f.w(verb, " BACKWARD ", count, " FROM ", QuoteIdent(x.Name))
+		} else {
+			f.w(verb, " FORWARD ", count, " FROM ", QuoteIdent(x.Name))
+		}
+	case *CloseCursor:
+		if x.Name == "" {
+			f.w("CLOSE ALL")
+		} else {
+			f.w("CLOSE ", QuoteIdent(x.Name))
 		}
 	case *Copy:
 		f.w("COPY ")

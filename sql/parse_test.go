@@ -111,6 +111,15 @@ func TestParseDeparse(t *testing.T) {
 		{"copy (select 1) to stdout with (format csv, header)", "COPY (SELECT 1) TO STDOUT WITH (format 'csv', header 'true')"},
 		{"copy t (a) to stdout", "COPY t (a) TO STDOUT"},
 		{"comment on table t is 'hello'", "COMMENT ON TABLE t IS 'hello'"},
+		{`declare "c1" cursor without hold for select 1`, "DECLARE c1 CURSOR FOR SELECT 1"},
+		{"declare c binary scroll cursor with hold for select 1", "DECLARE c BINARY SCROLL CURSOR WITH HOLD FOR SELECT 1"},
+		{`fetch forward 2000 from "c1"`, "FETCH FORWARD 2000 FROM c1"},
+		{"fetch c", "FETCH FORWARD 1 FROM c"},
+		{"fetch all in c", "FETCH FORWARD ALL FROM c"},
+		{"fetch prior from c", "FETCH BACKWARD 1 FROM c"},
+		{"move 5 in c", "MOVE FORWARD 5 FROM c"},
+		{"close c", "CLOSE c"},
+		{"close all", "CLOSE ALL"},
 		{"comment on column s.t.c is null", "COMMENT ON COLUMN s.t.c IS NULL"},
 	}
 	for _, c := range cases {
