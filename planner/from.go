@@ -456,7 +456,7 @@ func (b *binder) funcTable(t *sql.FuncTable, level *scope) (Node, []scopeCol, er
 	case "tumble", "hop":
 		return b.hopWindow(t, level)
 	default:
-		return nil, nil, pgerr.Unsupported("table function %s is not supported", name)
+		return b.scalarFuncTable(t, x, alias)
 	}
 	colName := name
 	if t.Alias != nil && len(t.Alias.Columns) > 0 {
@@ -466,6 +466,34 @@ func (b *binder) funcTable(t *sql.FuncTable, level *scope) (Node, []scopeCol, er
 	}
 	n := &TableFunc{Name: name, Args: args, Cols: []Column{{Name: colName, Type: colType}}}
 	return n, []scopeCol{{table: alias, name: colName, typ: colType}}, nil
+}
+
+// scalarFuncTable binds a function that returns one value, used as a FROM item: in PostgreSQL
+// that is a relation of one row and one column (Grafana's table picker reads
+// `string_to_array(current_setting('search_path'), ',') s` this way).
+func (b *binder) scalarFuncTable(t *sql.FuncTable, x *exprCtx, alias string) (Node, []scopeCol, error) {
+	e, err := x.bind(&sql.FuncCall{Name: t.Name, Args: t.Args})
+	if err != nil {
+		if pgerr.Code(err) == pgerr.UndefinedFunction {
+			return nil, nil, pgerr.Unsupported("table function %s is not supported", t.Name)
+		}
+		return nil, nil, err
+	}
+	colName := t.Name
+	if t.Alias != nil && len(t.Alias.Columns) > 0 {
+		colName = t.Alias.Columns[0]
+	} else if t.Alias != nil {
+		colName = t.Alias.Name
+	}
+	typ := e.Type()
+	if typ == types.Unknown {
+		typ = types.Varchar
+		if e, err = expr.Coerce(e, typ); err != nil {
+			return nil, nil, err
+		}
+	}
+	n := &Values{Rows: [][]expr.Expr{{e}}, Cols: []Column{{Name: colName, Type: typ}}}
+	return n, []scopeCol{{table: alias, name: colName, typ: typ}}, nil
 }
 
 // keyColumns makes every join key of one side a column of that side: keys that are expressions are

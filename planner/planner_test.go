@@ -86,6 +86,9 @@ func TestPlanColumns(t *testing.T) {
 		{"SELECT id FROM t ORDER BY v", "id", "integer"}, // sort key not in the select list stays hidden
 		{"INSERT INTO t (id) VALUES (1)", "id,name,v", "integer,character varying,double precision"},
 		{"SELECT t.id, (SELECT count(*) FROM u WHERE u.t_id = t.id) FROM t", "id,count", "integer,bigint"},
+		// A scalar function in FROM is a one-row relation named by its alias (Grafana's table picker).
+		{"SELECT s[i] AS x FROM generate_series(1, 2) AS i, string_to_array('a,b', ',') s", "x", "character varying"},
+		{"SELECT * FROM upper('x') AS u(v)", "v", "character varying"},
 	}
 	for _, tc := range cases {
 		p, err := plan(t, c, tc.q)
@@ -125,6 +128,7 @@ func TestPlanErrors(t *testing.T) {
 		{"SELECT 'abc'::int", pgerr.InvalidTextRepresentation},
 		{"SELECT 1 + true", pgerr.UndefinedFunction},
 		{"SELECT nosuchfunc(1)", pgerr.UndefinedFunction},
+		{"SELECT * FROM nosuchfunc(1)", pgerr.FeatureNotSupported},
 		{"SELECT 1 UNION SELECT 1, 2", pgerr.SyntaxError},
 		{"SELECT id FROM t ORDER BY 5", pgerr.InvalidColumnReference},
 		{"SELECT (SELECT id, name FROM t)", pgerr.SyntaxError},

@@ -4,6 +4,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/runnel-db/runnel/pgerr"
 	"github.com/runnel-db/runnel/types"
 )
 
@@ -129,7 +130,85 @@ func init() {
 	def("array_upper", tInt, ts(anyArray, tInt), bound(true))
 	def("string_to_array", types.ArrayOf(tText), ts(tText, tText), stringToArray).nonStrict()
 	def("string_to_array", types.ArrayOf(tText), ts(tText, tText, tText), stringToArray).nonStrict()
+	// arr[i] binds to array_subscript: one-based, NULL out of range, as in PostgreSQL.
+	for _, it := range []types.Type{tInt, tInt8} {
+		def("array_subscript", anyElem, ts(anyArray, it), func(_ *Context, a []types.Datum) (types.Datum, error) {
+			arr, i := a[0].Array(), a[1].Int()
+			if i < 1 || i > int64(len(arr)) {
+				return types.NullDatum, nil
+			}
+			return arr[i-1], nil
+		})
+	}
+	def("parse_ident", types.ArrayOf(tText), ts(tText), parseIdent)
+	def("parse_ident", types.ArrayOf(tText), ts(tText, tBool), parseIdent)
 }
+
+// parseIdent is parse_ident(qualified_identifier [, strict]): the dot-separated names, unquoted
+// ones folded to lower case, quoted ones kept with "" read as ". Grafana's column picker splits
+// schema.table with it.
+func parseIdent(_ *Context, a []types.Datum) (types.Datum, error) {
+	s := a[0].Str()
+	strict := len(a) < 2 || a[1].Bool()
+	bad := func() (types.Datum, error) {
+		return types.NullDatum, pgerr.New(pgerr.InvalidParameterValue, "string is not a valid identifier: %q", s)
+	}
+	var out []types.Datum
+	i := 0
+	for {
+		for i < len(s) && isIdentSpace(s[i]) {
+			i++
+		}
+		var name strings.Builder
+		if i < len(s) && s[i] == '"' {
+			i++
+			for {
+				j := strings.IndexByte(s[i:], '"')
+				if j < 0 {
+					return bad()
+				}
+				name.WriteString(s[i : i+j])
+				i += j + 1
+				if i < len(s) && s[i] == '"' {
+					name.WriteByte('"')
+					i++
+					continue
+				}
+				break
+			}
+			if name.Len() == 0 {
+				return bad()
+			}
+		} else {
+			start := i
+			for i < len(s) && isIdentChar(s[i]) {
+				i++
+			}
+			if i == start {
+				return bad()
+			}
+			name.WriteString(strings.ToLower(s[start:i]))
+		}
+		out = append(out, types.NewVarchar(name.String()))
+		for i < len(s) && isIdentSpace(s[i]) {
+			i++
+		}
+		if i < len(s) && s[i] == '.' {
+			i++
+			continue
+		}
+		if i < len(s) && strict {
+			return bad()
+		}
+		return types.NewArray(tText, out), nil
+	}
+}
+
+func isIdentChar(c byte) bool {
+	return c == '_' || c == '$' || c >= 0x80 || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
+}
+
+func isIdentSpace(c byte) bool { return c == ' ' || c == '\t' || c == '\n' || c == '\r' }
 
 // stringToArray is string_to_array(s, delimiter[, null_string]): a NULL delimiter splits into
 // characters, an empty one keeps s whole, and an empty s gives an empty array.
