@@ -14,6 +14,7 @@ import (
 
 	"github.com/runnel-db/runnel/catalog"
 	"github.com/runnel-db/runnel/executor/stream"
+	"github.com/runnel-db/runnel/metrics"
 	"github.com/runnel-db/runnel/pgerr"
 	"github.com/runnel-db/runnel/pgwire"
 	"github.com/runnel-db/runnel/storage"
@@ -54,6 +55,10 @@ type Engine struct {
 
 	nextPID atomic.Int32
 	srcErrs sourceErrors
+
+	// stopSampling ends sampleStateSizes, which must stop before the store closes.
+	stopSampling, samplingDone chan struct{}
+	stopOnce                   sync.Once
 }
 
 // Open opens (or creates) the database in cfg.DataDir and restarts every table's and view's
@@ -100,6 +105,9 @@ func Open(cfg Config) (*Engine, error) {
 		return nil, fmt.Errorf("open engine: %w", err)
 	}
 	e.coord.Start()
+	metrics.SetStore(store.Metrics)
+	e.stopSampling, e.samplingDone = make(chan struct{}), make(chan struct{})
+	go e.sampleStateSizes(e.stopSampling, e.samplingDone)
 	e.log.Info("engine open", "data_dir", cfg.DataDir, "epoch", store.CommittedEpoch(), "relations", len(cat.List())-len(cat.List(catalog.System)))
 	return e, nil
 }
@@ -107,6 +115,11 @@ func Open(cfg Config) (*Engine, error) {
 // Close stops the streaming jobs and closes the store. Everything committed stays committed;
 // anything not yet committed is lost, exactly as after a crash.
 func (e *Engine) Close() error {
+	e.stopOnce.Do(func() {
+		close(e.stopSampling)
+		<-e.samplingDone
+		metrics.SetStore(nil)
+	})
 	e.coord.Close()
 	// A last epoch stops every job, committing what they have, so no actor is left reading a
 	// closed store.
@@ -161,6 +174,7 @@ func (e *Engine) startTable(r *catalog.Relation) {
 	m := &stream.Materialize{
 		JobID: r.ID, Table: storage.TableID(r.ID), Types: r.Types(), PK: r.PK, In: ch, Out: out,
 		Coord: e.coord, Store: e.store, Log: e.log, CacheBytes: e.cfg.CacheSize / 8,
+		Metrics: metrics.ForView(r.Name),
 	}
 	go m.Run()
 	e.mu.Lock()

@@ -144,7 +144,7 @@ func (e *Engine) sinkOp(r *catalog.Relation) (stream.Operator, error) {
 	}
 	w := &kafkaSinkWriter{e: e, name: r.Name, opts: opts, enc: format.NewEncoder(cols), visible: visible, key: key,
 		upsert: r.Format == "UPSERT"}
-	return &stream.SinkOp{W: w, Name: r.Name, Log: e.log}, nil
+	return &stream.SinkOp{W: w, Name: r.Name, Log: e.log, Metrics: metrics.ForView(r.Name)}, nil
 }
 
 // kafkaSinkWriter turns changes into Kafka messages: inserts in PLAIN form, or in UPSERT form

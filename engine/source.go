@@ -195,12 +195,14 @@ func deleteReaderOffsets(b *storage.Batch, job uint32) {
 func (e *Engine) startConnectorTable(r *catalog.Relation) {
 	ch := make(chan stream.Message, stream.ChannelSize)
 	ticks := make(chan stream.Message, stream.ChannelSize)
+	vm := metrics.ForView(r.Name)
 	reader := &stream.SourceReader{JobID: r.ID, Name: r.Name, OffsetsKey: readerKey(r.ID, 0), Store: e.store,
-		Open: e.opener(r), Barriers: ticks, Out: ch, Log: e.log}
+		Open: e.opener(r), Barriers: ticks, Out: ch, Log: e.log, Metrics: vm}
 	out := stream.NewFanout(r.ID, len(r.Columns), e.takeSubscribers(r.ID)...)
 	m := &stream.Materialize{
 		JobID: r.ID, Table: storage.TableID(r.ID), Types: r.Types(), PK: r.PK, In: ch, Out: out,
 		Coord: e.coord, Store: e.store, Log: e.log, CacheBytes: e.cfg.CacheSize / 8,
+		Metrics: vm, FromSource: true,
 	}
 	e.mu.Lock()
 	e.views[r.ID] = &view{} // dropped like a view: a stop barrier ends the reader and the writer
@@ -239,10 +241,14 @@ type kafkaFetcher struct {
 	row     types.Row
 	vals    types.Row
 	keyRow  types.Row
+	// parts holds each partition's counters, resolved once; untrack ends the lag's reporting.
+	parts   map[int32]*metrics.SourcePartition
+	untrack func()
 }
 
 func newKafkaFetcher(e *Engine, r *catalog.Relation, rd *kafka.Reader) *kafkaFetcher {
-	f := &kafkaFetcher{e: e, r: r, rd: rd, include: map[int]string{}, rowID: -1, upsert: r.Format == "UPSERT"}
+	f := &kafkaFetcher{e: e, r: r, rd: rd, include: map[int]string{}, rowID: -1, upsert: r.Format == "UPSERT",
+		parts: map[int32]*metrics.SourcePartition{}, untrack: metrics.TrackLag(r.Name, rd.Lag)}
 	var cols []format.Column
 	def, err := sql.ParseOne(r.Definition)
 	declared := map[string]bool{}
@@ -294,7 +300,28 @@ func (f *kafkaFetcher) noteInclude(r *catalog.Relation, inc sql.IncludeColumn) {
 	}
 }
 
-func (f *kafkaFetcher) Close() { f.rd.Close() }
+func (f *kafkaFetcher) Close() {
+	f.untrack()
+	f.rd.Close()
+}
+
+// count adds a run of records of one partition to its counters: records come grouped by
+// partition, so this runs once per partition per fetch, not per record.
+func (f *kafkaFetcher) count(p int32, recs, bytes, bad int) {
+	if recs == 0 {
+		return
+	}
+	m := f.parts[p]
+	if m == nil {
+		m = metrics.ForSourcePartition(f.r.Name, p)
+		f.parts[p] = m
+	}
+	m.Records.Add(float64(recs))
+	m.Bytes.Add(float64(bytes))
+	if bad > 0 {
+		m.Errors.Add(float64(bad))
+	}
+}
 
 func (f *kafkaFetcher) Fetch(ctx context.Context) (stream.SourceBatch, error) {
 	recs, err := f.rd.Fetch(ctx)
@@ -304,9 +331,17 @@ func (f *kafkaFetcher) Fetch(ctx context.Context) (stream.SourceBatch, error) {
 	width := len(f.r.Columns)
 	c := types.NewChunk(width, len(recs))
 	next := map[int32]int64{}
-	bad := 0
+	var newest int64
+	part, n, size, bad := int32(-1), 0, 0, 0 // the current run of one partition's records
 	for i := range recs {
 		rec := &recs[i]
+		if rec.Partition != part {
+			f.count(part, n, size, bad)
+			part, n, size, bad = rec.Partition, 0, 0, 0
+		}
+		n++
+		size += len(rec.Key) + len(rec.Value)
+		newest = max(newest, rec.Timestamp)
 		next[rec.Partition] = rec.Offset + 1
 		op, ok := f.decode(rec)
 		if !ok {
@@ -315,11 +350,8 @@ func (f *kafkaFetcher) Fetch(ctx context.Context) (stream.SourceBatch, error) {
 		}
 		c.Append(op, f.row)
 	}
-	metrics.SourceRecords.WithLabelValues(f.r.Name).Add(float64(len(recs)))
-	if bad > 0 {
-		metrics.SourceErrors.WithLabelValues(f.r.Name).Add(float64(bad))
-	}
-	return stream.SourceBatch{Chunk: c, Next: next}, nil
+	f.count(part, n, size, bad)
+	return stream.SourceBatch{Chunk: c, Next: next, EventTime: newest * int64(time.Millisecond)}, nil
 }
 
 // decode turns one record into the row in f.row and its op; false skips the record.

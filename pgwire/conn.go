@@ -10,6 +10,7 @@ import (
 	"sync"
 
 	"github.com/jackc/pgx/v5/pgproto3"
+	"github.com/runnel-db/runnel/metrics"
 	"github.com/runnel-db/runnel/pgerr"
 )
 
@@ -67,6 +68,7 @@ func (c *conn) serve() {
 	}
 	if c.counted {
 		c.srv.sessions.Add(-1)
+		metrics.PgwireConnections.Dec()
 	}
 	switch {
 	case err == nil, errors.Is(err, errCancelHandled):
@@ -173,6 +175,7 @@ func (c *conn) safely(f func() error) (err error) {
 
 func (c *conn) reportError(err error) {
 	e := pgerr.As(err)
+	metrics.QueryError(e.Code)
 	if e.Code == pgerr.InternalError || e.Code == pgerr.ProtocolViolation {
 		c.log.Warn("pgwire: statement failed", "code", e.Code, "err", err)
 	} else {
@@ -190,6 +193,7 @@ func (c *conn) sendFatal(err error) {
 	if !errors.As(err, &pe) {
 		return // an I/O failure: nobody to tell
 	}
+	metrics.QueryError(pgerr.As(err).Code)
 	c.w.send(errorResponse(err, "FATAL"))
 	_ = c.w.flush()
 }

@@ -3,8 +3,10 @@ package pgwire
 import (
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/jackc/pgx/v5/pgproto3"
+	"github.com/runnel-db/runnel/metrics"
 	"github.com/runnel-db/runnel/pgerr"
 	"github.com/runnel-db/runnel/types"
 )
@@ -156,6 +158,8 @@ func (c *conn) execute(m *pgproto3.Execute) error {
 	if !ok {
 		return pgerr.New(pgerr.InvalidCursorName, "portal %q does not exist", m.Portal)
 	}
+	// Parse and Bind are not timed: clients prepare once and execute many times.
+	defer metrics.ObserveQuery(metrics.StatementKind(p.stmt.query), time.Now())
 	return c.runPortal(p, int(m.MaxRows))
 }
 

@@ -1,7 +1,10 @@
 package pgwire
 
 import (
+	"time"
+
 	"github.com/jackc/pgx/v5/pgproto3"
+	"github.com/runnel-db/runnel/metrics"
 )
 
 // simpleQuery runs a Query message: each statement in turn is prepared, executed and streamed in
@@ -26,6 +29,7 @@ func (c *conn) simpleQuery(query string) error {
 }
 
 func (c *conn) simpleStatement(text string) error {
+	defer metrics.ObserveQuery(metrics.StatementKind(text), time.Now())
 	ctx, done := c.statementContext()
 	stmt, err := c.sess.Prepare(ctx, text, nil)
 	done()

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5/pgproto3"
+	"github.com/runnel-db/runnel/metrics"
 	"github.com/runnel-db/runnel/pgerr"
 )
 
@@ -128,6 +129,8 @@ func (c *conn) handshake() error {
 		return err
 	}
 	c.counted = true
+	metrics.PgwireConnections.Inc()
+	metrics.PgwireConnectionsTotal.Inc()
 	if n := c.srv.sessions.Add(1); n > int64(c.srv.cfg.MaxConnections) {
 		return pgerr.New(pgerr.TooManyConnections, "sorry, too many clients already")
 	}

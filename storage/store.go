@@ -243,6 +243,14 @@ func (s *Store) NewIter(t TableID, lo, hi []byte) *Iter {
 // Metrics exposes Pebble's metrics for monitoring.
 func (s *Store) Metrics() *pebble.Metrics { return s.db.Metrics() }
 
+// TableDiskUsage estimates the on-disk bytes of table t's keys from the sstables that overlap its
+// key range, from their indexes, without reading data. Rows still in the memtable are not counted;
+// of an sstable that straddles tables, each counts the data blocks that overlap its range.
+func (s *Store) TableDiskUsage(t TableID) (uint64, error) {
+	lower, upper := tableBounds(t, nil, nil)
+	return s.db.EstimateDiskUsage(lower, upper)
+}
+
 // DiskUsage is the bytes Pebble uses on disk (sstables, WAL, manifests).
 func (s *Store) DiskUsage() uint64 { return s.db.Metrics().DiskSpaceUsage() }
 

@@ -15,10 +15,9 @@ import (
 	"syscall"
 	"time"
 
-	"github.com/prometheus/client_golang/prometheus/promhttp"
-
 	"github.com/runnel-db/runnel/connector/kafka"
 	"github.com/runnel-db/runnel/engine"
+	runnelmetrics "github.com/runnel-db/runnel/metrics"
 	"github.com/runnel-db/runnel/pgwire"
 )
 
@@ -103,6 +102,9 @@ func serve(cfg serveConfig, logger *slog.Logger, stdout io.Writer) error {
 	srv := pgwire.NewServer(pgwire.Config{Password: cfg.Password, Logger: logger}, eng)
 	serveErr := make(chan error, 1)
 	go func() { serveErr <- srv.Serve(ln) }()
+	// The listener has been accepting into its backlog since the start; from here connections
+	// are served, and the engine has recovered.
+	runnelmetrics.SetReady(true)
 
 	fmt.Fprintf(stdout, "runnel: listening on %s (data dir %s)\n", ln.Addr(), cfg.DataDir)
 	logger.Info("server ready", "listen", ln.Addr().String(), "data_dir", cfg.DataDir,
@@ -129,6 +131,7 @@ func serve(cfg serveConfig, logger *slog.Logger, stdout io.Writer) error {
 	// Order matters: stop accepting and end sessions (srv.Close closes the listener first, then
 	// the connections, cancelling their queries), then close the engine, which commits and closes
 	// the store. The engine must outlive every session.
+	runnelmetrics.SetReady(false)
 	if err := srv.Close(); err != nil {
 		logger.Warn("closing connections", "err", err)
 	}
@@ -144,11 +147,10 @@ func serve(cfg serveConfig, logger *slog.Logger, stdout io.Writer) error {
 	return failure
 }
 
-// newMetricsServer serves Prometheus' default registry: it already carries the Go runtime and process
-// collectors, and the other packages register their metrics there (promauto), so nothing needs to be
+// newMetricsServer serves Prometheus' default registry, /health and /ready. It starts before the
+// engine opens, so that /health answers (and /ready says 503) during a long recovery. The other
+// packages register their metrics in the default registry (promauto), so nothing needs to be
 // passed down to them.
 func newMetricsServer() *http.Server {
-	mux := http.NewServeMux()
-	mux.Handle("/metrics", promhttp.Handler())
-	return &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
+	return &http.Server{Handler: runnelmetrics.Handler(), ReadHeaderTimeout: 10 * time.Second}
 }

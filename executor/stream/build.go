@@ -4,9 +4,11 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"time"
 
 	"github.com/runnel-db/runnel/catalog"
 	"github.com/runnel-db/runnel/executor/expr"
+	"github.com/runnel-db/runnel/metrics"
 	"github.com/runnel-db/runnel/pgerr"
 	"github.com/runnel-db/runnel/planner"
 	"github.com/runnel-db/runnel/storage"
@@ -105,6 +107,7 @@ type viewBuilder struct {
 	// readers and readerTicks are the view's source readers and their barrier channels.
 	readers     []*SourceReader
 	readerTicks []chan<- Message
+	view        *metrics.View
 }
 
 // BuildView builds the actors of a view.
@@ -112,7 +115,7 @@ func BuildView(p *planner.StreamPlan, cfg ViewConfig) (*ViewGraph, error) {
 	if cfg.Parallelism < 1 {
 		cfg.Parallelism = 1
 	}
-	b := &viewBuilder{cfg: cfg, p: p, tables: cfg.StateTables, subs: map[uint32][]chan<- Message{}}
+	b := &viewBuilder{cfg: cfg, p: p, tables: cfg.StateTables, subs: map[uint32][]chan<- Message{}, view: metrics.ForView(cfg.Name)}
 	root := p.Root
 	rootTypes := colTypes(root.Columns())
 	rootP := b.topParallelism(root)
@@ -123,7 +126,9 @@ func BuildView(p *planner.StreamPlan, cfg ViewConfig) (*ViewGraph, error) {
 	if cfg.Sink != nil {
 		mat = cfg.Sink
 	} else {
-		mat = NewMaterializeOp(last.env, storage.TableID(cfg.View), rootTypes, p.Key, cfg.Out)
+		mo := NewMaterializeOp(last.env, storage.TableID(cfg.View), rootTypes, p.Key, cfg.Out)
+		mo.m.view = b.view
+		mat = mo
 		last.out = cfg.Out
 	}
 	if rootP == 1 {
@@ -281,7 +286,12 @@ func (b *viewBuilder) build(n planner.Node, insts []*instance, outs []Output) er
 	if sc, ok := n.(*planner.Scan); ok {
 		in := insts[0] // leaves run as one instance
 		ch := make(chan Message, ChannelSize)
-		in.inputs = append(in.inputs, Input{Ch: ch, Entry: outs[0]})
+		// The view's inputs (and its backfill) pass through an ingress, which counts them; it is
+		// flushed first in the instance, so it sees each epoch end.
+		ing := &ingress{out: outs[0], view: b.view, source: sc.Rel.Kind == catalog.Source}
+		in.ops = append(in.ops, ing)
+		entry := Output{Op: ing}
+		in.inputs = append(in.inputs, Input{Ch: ch, Entry: entry})
 		if sc.Rel.Kind == catalog.Source {
 			// A source is read by a reader of the view's own, from its own offsets; it has no rows
 			// to backfill.
@@ -291,11 +301,11 @@ func (b *viewBuilder) build(n planner.Node, insts []*instance, outs []Output) er
 			open, key := b.cfg.Source(sc.Rel, len(b.readers))
 			ticks := make(chan Message, ChannelSize)
 			b.readers = append(b.readers, &SourceReader{JobID: b.cfg.JobID, Name: sc.Rel.Name, OffsetsKey: key,
-				Store: b.cfg.Store, Open: open, Barriers: ticks, Out: ch, Log: b.cfg.Log})
+				Store: b.cfg.Store, Open: open, Barriers: ticks, Out: ch, Log: b.cfg.Log, Metrics: b.view})
 			b.readerTicks = append(b.readerTicks, ticks)
 			return nil
 		}
-		in.scans = append(in.scans, GraphInput{Rel: sc.Rel, Entry: outs[0]})
+		in.scans = append(in.scans, GraphInput{Rel: sc.Rel, Entry: entry})
 		b.subs[sc.Rel.ID] = append(b.subs[sc.Rel.ID], ch)
 		return nil
 	}
@@ -459,4 +469,27 @@ func (b *viewBuilder) join(n *planner.Join, env *Env, table storage.TableID, out
 	}
 	return NewHashJoin(env, table, k, colTypes(n.L.Columns()), colTypes(n.R.Columns()), lk, rk,
 		b.p.Keys[n.L], b.p.Keys[n.R], n.Cond, out)
+}
+
+// ingress counts the changes entering a view and notes when the epoch's last one arrived, for the
+// view's freshness. A source's records carry their own event times, which its reader stages.
+type ingress struct {
+	out     Output
+	view    *metrics.View
+	source  bool
+	arrived int64
+}
+
+func (g *ingress) Push(_ int, c *types.Chunk) error {
+	g.view.In(c.Len())
+	if !g.source {
+		g.arrived = time.Now().UnixNano()
+	}
+	return g.out.Emit(c)
+}
+
+func (g *ingress) Flush(epoch uint64, _ *storage.Batch) error {
+	g.view.Stage(epoch, g.arrived)
+	g.arrived = 0
+	return nil
 }

@@ -8,6 +8,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/runnel-db/runnel/metrics"
 	"github.com/runnel-db/runnel/storage"
 )
 
@@ -69,6 +70,7 @@ func NewCoordinator(store *storage.Store, interval time.Duration, log *slog.Logg
 		done:      make(chan struct{}),
 	}
 	c.changed = sync.NewCond(&c.mu)
+	metrics.CommittedEpoch.Set(float64(c.committed))
 	return c
 }
 
@@ -184,6 +186,9 @@ func (c *Coordinator) epochLocked(m *Mutation, extra func(b *storage.Batch) erro
 	c.next++
 	c.mu.Unlock()
 
+	start := time.Now()
+	metrics.BarriersInFlight.Inc()
+	defer metrics.BarriersInFlight.Dec()
 	writers := 0
 	barrier := &Barrier{Epoch: epoch, Mutation: m}
 	for _, j := range c.jobs {
@@ -217,9 +222,20 @@ func (c *Coordinator) epochLocked(m *Mutation, extra func(b *storage.Batch) erro
 		firstErr = extra(b)
 	}
 	if firstErr == nil && !b.Empty() {
-		firstErr = c.store.Commit(epoch, b)
+		size := b.Size()
+		if firstErr = c.store.Commit(epoch, b); firstErr == nil {
+			metrics.EpochCommitBytes.Observe(float64(size))
+		}
 	} else {
 		b.Close()
+	}
+	if firstErr == nil {
+		// Before waking Flush waiters: a FLUSH followed by a scrape sees this epoch's freshness.
+		metrics.BarrierLatency.Observe(time.Since(start).Seconds())
+		metrics.CommittedEpoch.Set(float64(epoch))
+		metrics.EpochCommitted(epoch)
+	} else {
+		metrics.EpochFailures.Inc()
 	}
 	c.mu.Lock()
 	if firstErr == nil {

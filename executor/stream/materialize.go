@@ -4,8 +4,10 @@ import (
 	"fmt"
 	"log/slog"
 	"runtime/debug"
+	"time"
 
 	"github.com/runnel-db/runnel/codec"
+	"github.com/runnel-db/runnel/metrics"
 	"github.com/runnel-db/runnel/storage"
 	"github.com/runnel-db/runnel/types"
 )
@@ -23,6 +25,7 @@ type materializer struct {
 	val   []byte
 	row   types.Row
 	old   types.Row
+	view  *metrics.View // counts the changes emitted; may be nil
 }
 
 func newMaterializer(store *storage.Store, table storage.TableID, ts []types.Type, pk []int, out *Fanout, cacheBytes int64) *materializer {
@@ -30,6 +33,8 @@ func newMaterializer(store *storage.Store, table storage.TableID, ts []types.Typ
 }
 
 func (m *materializer) apply(c *types.Chunk) error {
+	emitted := 0
+	defer func() { m.view.Out(emitted) }()
 	for i := 0; i < c.Len(); i++ {
 		m.row = c.Row(i, m.row)
 		m.key = m.key[:0]
@@ -51,14 +56,17 @@ func (m *materializer) apply(c *types.Chunk) error {
 			if exists {
 				m.out.Emit(types.UpdateDelete, m.old)
 				m.out.Emit(types.UpdateInsert, m.row)
+				emitted += 2
 			} else {
 				m.out.Emit(types.Insert, m.row)
+				emitted++
 			}
 			continue
 		}
 		if exists {
 			m.st.Delete(m.key)
 			m.out.Emit(types.Delete, m.old)
+			emitted++
 		}
 	}
 	return nil
@@ -81,6 +89,10 @@ type Materialize struct {
 	Log   *slog.Logger
 	// CacheBytes bounds the state table's cache.
 	CacheBytes int64
+	// Metrics, when set, counts the table's changes and stages their arrival times for freshness,
+	// unless FromSource: then the SourceReader feeding the table stages the records' own times.
+	Metrics    *metrics.View
+	FromSource bool
 }
 
 // Run processes messages until a barrier stops the job. A panic or a state error fails the actor:
@@ -90,9 +102,13 @@ func (m *Materialize) Run() {
 		m.Out = NewFanout(uint32(m.Table), len(m.Types))
 	}
 	mat := newMaterializer(m.Store, m.Table, m.Types, m.PK, m.Out, m.CacheBytes)
+	mat.view = m.Metrics
 	var failed error
+	var arrived int64 // when the epoch's last chunk arrived
 	for msg := range m.In {
 		if b := msg.Barrier; b != nil {
+			m.Metrics.Stage(b.Epoch, arrived)
+			arrived = 0
 			if failed != nil {
 				m.Coord.Collect(b.Epoch, nil, failed)
 			} else {
@@ -110,6 +126,12 @@ func (m *Materialize) Run() {
 		}
 		if failed != nil {
 			continue
+		}
+		if m.Metrics != nil {
+			m.Metrics.In(msg.Chunk.Len())
+			if !m.FromSource {
+				arrived = time.Now().UnixNano()
+			}
 		}
 		if failed = safely(func() error { return mat.apply(msg.Chunk) }); failed != nil {
 			m.Log.Error("table writer failed; the table stops changing", "table", m.Table, "err", failed)

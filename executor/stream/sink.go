@@ -6,6 +6,7 @@ import (
 	"log/slog"
 	"time"
 
+	"github.com/runnel-db/runnel/metrics"
 	"github.com/runnel-db/runnel/storage"
 	"github.com/runnel-db/runnel/types"
 )
@@ -27,6 +28,8 @@ type SinkOp struct {
 	Log  *slog.Logger
 	// Stopped, when closed, ends a Flush that is retrying (the sink is being dropped).
 	Stopped <-chan struct{}
+	// Metrics, when set, counts the changes handed to the writer.
+	Metrics *metrics.View
 }
 
 func (s *SinkOp) Push(_ int, c *types.Chunk) error {
@@ -37,6 +40,7 @@ func (s *SinkOp) Push(_ int, c *types.Chunk) error {
 			return fmt.Errorf("sink %s: %w", s.Name, err)
 		}
 	}
+	s.Metrics.Out(c.Len())
 	return nil
 }
 

@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"time"
 
+	"github.com/runnel-db/runnel/metrics"
 	"github.com/runnel-db/runnel/storage"
 	"github.com/runnel-db/runnel/types"
 )
@@ -17,6 +18,9 @@ import (
 type SourceBatch struct {
 	Chunk *types.Chunk
 	Next  map[int32]int64
+	// EventTime is the newest record timestamp in the batch (Unix nanoseconds; 0 if unknown), for
+	// the freshness of the views the source feeds.
+	EventTime int64
 }
 
 // Fetcher reads an external source (a Kafka topic) from given offsets and decodes it.
@@ -43,6 +47,8 @@ type SourceReader struct {
 	Barriers <-chan Message
 	Out      chan<- Message
 	Log      *slog.Logger
+	// Metrics, when set, receives the event times of each epoch's records.
+	Metrics *metrics.View
 }
 
 // LoadOffsets reads the committed next-offsets of a reader.
@@ -83,6 +89,7 @@ func (s *SourceReader) Run() {
 	batches := make(chan SourceBatch, 1)
 	go s.fetch(ctx, next, batches)
 	dirty := map[int32]int64{}
+	var newest int64 // event time of the epoch's newest record
 	for {
 		select {
 		case m := <-s.Barriers:
@@ -92,6 +99,9 @@ func (s *SourceReader) Run() {
 				writes = append(writes, KV{Key: s.offsetKey(p), Value: binary.BigEndian.AppendUint64(nil, uint64(off))})
 			}
 			clear(dirty)
+			// Every record read before this barrier belongs to its epoch.
+			s.Metrics.Stage(b.Epoch, newest)
+			newest = 0
 			s.Out <- Message{Barrier: b, Writes: writes}
 			if b.Stops(s.JobID) {
 				return
@@ -103,6 +113,7 @@ func (s *SourceReader) Run() {
 			for p, off := range sb.Next {
 				dirty[p] = off
 			}
+			newest = max(newest, sb.EventTime)
 		}
 	}
 }
