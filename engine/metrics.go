@@ -13,7 +13,7 @@ import (
 const stateSampleEvery = 5 * time.Second
 
 // sampleStateSizes sets runnel_view_state_bytes for every view, sink and table until stop closes,
-// and ends the series of dropped ones.
+// and ends the series of dropped relations (and sources).
 func (e *Engine) sampleStateSizes(stop <-chan struct{}, done chan<- struct{}) {
 	defer close(done)
 	t := time.NewTicker(stateSampleEvery)
@@ -30,8 +30,15 @@ func (e *Engine) sampleStateSizes(stop <-chan struct{}, done chan<- struct{}) {
 
 func (e *Engine) sampleStateOnce() {
 	live := map[string]bool{}
+	sources := map[string]bool{}
+	for _, r := range e.cat.List(catalog.Source) {
+		sources[r.Name] = true
+	}
 	for _, r := range e.cat.List(catalog.Table, catalog.MaterializedView, catalog.Sink) {
 		live[r.Name] = true
+		if r.With["connector"] != "" {
+			sources[r.Name] = true // a connector table is its own source
+		}
 		var total uint64
 		for _, t := range append([]uint32{r.ID}, r.StateTables...) {
 			n, err := e.store.TableDiskUsage(storage.TableID(t))
@@ -44,4 +51,5 @@ func (e *Engine) sampleStateOnce() {
 		metrics.ViewStateBytes.WithLabelValues(r.Name).Set(float64(total))
 	}
 	metrics.RetainViews(func(name string) bool { return live[name] })
+	metrics.RetainSources(func(name string) bool { return sources[name] })
 }

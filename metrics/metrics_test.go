@@ -163,3 +163,22 @@ func TestMetricsQueryErrorClass(t *testing.T) {
 		t.Errorf("class 42 grew by %v", got)
 	}
 }
+
+func TestMetricsRetainSources(t *testing.T) {
+	ForSourcePartition("t_gone", 3).Records.Add(2)
+	ForSourcePartition("t_kept", 0).Records.Add(1)
+	has := func(name string) bool {
+		for _, m := range collect(t, SourceRecords) {
+			for _, l := range m.Label {
+				if l.GetName() == "source" && l.GetValue() == name {
+					return true
+				}
+			}
+		}
+		return false
+	}
+	RetainSources(func(n string) bool { return n != "t_gone" })
+	if has("t_gone") || !has("t_kept") {
+		t.Errorf("after dropping t_gone: t_gone present %v, t_kept present %v", has("t_gone"), has("t_kept"))
+	}
+}

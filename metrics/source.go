@@ -12,14 +12,38 @@ type SourcePartition struct {
 	Records, Bytes, Errors prometheus.Counter
 }
 
+// sourceNames are the sources that have counters, so that RetainSources can end a dropped
+// source's series.
+var sourceNames = struct {
+	sync.Mutex
+	m map[string]bool
+}{m: map[string]bool{}}
+
 // ForSourcePartition resolves the counters of a partition of source. Callers keep the result:
 // this is a label lookup.
 func ForSourcePartition(source string, partition int32) *SourcePartition {
+	sourceNames.Lock()
+	sourceNames.m[source] = true
+	sourceNames.Unlock()
 	p := strconv.Itoa(int(partition))
 	return &SourcePartition{
 		Records: SourceRecords.WithLabelValues(source, p),
 		Bytes:   SourceBytes.WithLabelValues(source, p),
 		Errors:  SourceErrors.WithLabelValues(source, p),
+	}
+}
+
+// RetainSources ends the series of the sources for which keep is false (dropped ones).
+func RetainSources(keep func(name string) bool) {
+	sourceNames.Lock()
+	defer sourceNames.Unlock()
+	for name := range sourceNames.m {
+		if !keep(name) {
+			delete(sourceNames.m, name)
+			for _, v := range []*prometheus.CounterVec{SourceRecords, SourceBytes, SourceErrors} {
+				v.DeletePartialMatch(prometheus.Labels{"source": name})
+			}
+		}
 	}
 }
 

@@ -320,6 +320,21 @@ func TestMetrics(t *testing.T) {
 	t.Run("prometheus", func(t *testing.T) {
 		runPrometheus(t, maddr)
 	})
+
+	// A dropped view's series end (at the next state sample).
+	exec(`DROP MATERIALIZED VIEW m_src_total`)
+	for deadline := time.Now().Add(15 * time.Second); ; {
+		s := scrapeMetrics(t, maddr)
+		_, in := s.value("runnel_view_rows_in_total", map[string]string{"view": "m_src_total"})
+		_, fresh := s.value("runnel_view_freshness_seconds", map[string]string{"view": "m_src_total"})
+		if !in && !fresh {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("series of the dropped view m_src_total remain (rows_in %v, freshness %v)", in, fresh)
+		}
+		time.Sleep(200 * time.Millisecond)
+	}
 }
 
 // dashboardMetric finds metric names in PromQL; Runnel's all start with runnel_.
