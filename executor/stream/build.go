@@ -286,8 +286,9 @@ func (b *viewBuilder) build(n planner.Node, insts []*instance, outs []Output) er
 	if sc, ok := n.(*planner.Scan); ok {
 		in := insts[0] // leaves run as one instance
 		ch := make(chan Message, ChannelSize)
-		// The view's inputs (and its backfill) pass through an ingress, which counts them; it is
-		// flushed first in the instance, so it sees each epoch end.
+		// The view's inputs (and its backfill) pass through an ingress, which counts them. It is
+		// one of the instance's operators only so that its Flush sees each epoch end; it writes
+		// and emits nothing then.
 		ing := &ingress{out: outs[0], view: b.view, source: sc.Rel.Kind == catalog.Source}
 		in.ops = append(in.ops, ing)
 		entry := Output{Op: ing}
