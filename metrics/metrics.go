@@ -22,11 +22,13 @@ var (
 		Name: "runnel_source_bytes_total",
 		Help: "Key and value bytes of the records read from external sources, by source and partition.",
 	}, []string{"source", "partition"})
-	// SourceErrors counts records skipped because they did not decode.
+	// SourceErrors counts records skipped because they did not decode. Per source only: tests and
+	// alerts match the series {source="..."} exactly, and rw_source_errors names the partition
+	// and offset of each bad record.
 	SourceErrors = promauto.NewCounterVec(prometheus.CounterOpts{
 		Name: "runnel_source_decode_errors_total",
-		Help: "Records skipped because they were not valid JSON or did not fit the columns, by source and partition.",
-	}, []string{"source", "partition"})
+		Help: "Records skipped because they were not valid JSON or did not fit the columns.",
+	}, []string{"source"})
 	// SinkRecords counts the changes written to each sink.
 	SinkRecords = promauto.NewCounterVec(prometheus.CounterOpts{
 		Name: "runnel_sink_records_total",

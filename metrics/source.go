@@ -7,7 +7,8 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 )
 
-// SourcePartition is the counters of one source partition, with their labels resolved.
+// SourcePartition is the counters of one source partition (Errors: of its source), with their
+// labels resolved.
 type SourcePartition struct {
 	Records, Bytes, Errors prometheus.Counter
 }
@@ -29,7 +30,7 @@ func ForSourcePartition(source string, partition int32) *SourcePartition {
 	return &SourcePartition{
 		Records: SourceRecords.WithLabelValues(source, p),
 		Bytes:   SourceBytes.WithLabelValues(source, p),
-		Errors:  SourceErrors.WithLabelValues(source, p),
+		Errors:  SourceErrors.WithLabelValues(source),
 	}
 }
 
