@@ -2,6 +2,7 @@ package engine
 
 import (
 	"context"
+
 	"fmt"
 	"strings"
 	"sync"
@@ -10,6 +11,7 @@ import (
 	"github.com/runnel-db/runnel/catalog"
 	"github.com/runnel-db/runnel/connector/format"
 	"github.com/runnel-db/runnel/connector/kafka"
+	"github.com/runnel-db/runnel/connector/nexmark"
 	"github.com/runnel-db/runnel/executor/stream"
 	"github.com/runnel-db/runnel/metrics"
 	"github.com/runnel-db/runnel/pgerr"
@@ -57,6 +59,27 @@ func (s *Session) connectorRelation(kind catalog.Kind, spec connectorSpec, text 
 		if _, err := kafka.ParseSourceOptions(with); err != nil {
 			return nil, err
 		}
+	case "nexmark":
+		o, err := nexmark.ParseOptions(with)
+		if err != nil {
+			return nil, err
+		}
+		if spec.format != nil || len(spec.include) > 0 {
+			return nil, pgerr.Unsupported("a nexmark source takes no FORMAT ... ENCODE or INCLUDE")
+		}
+		decl := make([]nexmark.Column, len(spec.columns))
+		for i, c := range spec.columns {
+			decl[i] = nexmark.Column{Name: c.Name, Type: c.Type}
+		}
+		if err := nexmark.CheckColumns(o, decl); err != nil {
+			return nil, err
+		}
+		if len(spec.columns) == 0 {
+			for _, c := range nexmark.Columns(o) {
+				spec.columns = append(spec.columns, sql.ColumnDef{Name: c.Name, Type: c.Type})
+			}
+		}
+		spec.format = &sql.Format{Format: "PLAIN", Encode: "NATIVE"}
 	case "":
 		return nil, pgerr.New(pgerr.InvalidParameterValue, "missing connector in WITH options")
 	default:
@@ -65,7 +88,7 @@ func (s *Session) connectorRelation(kind catalog.Kind, spec connectorSpec, text 
 	if spec.format == nil {
 		return nil, pgerr.New(pgerr.SyntaxError, "a kafka connector needs FORMAT ... ENCODE ..., e.g. FORMAT PLAIN ENCODE JSON")
 	}
-	if spec.format.Encode != "JSON" {
+	if spec.format.Encode != "JSON" && with["connector"] != "nexmark" {
 		return nil, pgerr.Unsupported("ENCODE %s is not supported (JSON is)", spec.format.Encode)
 	}
 	switch spec.format.Format {
@@ -214,6 +237,17 @@ func (e *Engine) startConnectorTable(r *catalog.Relation) {
 
 // opener returns how a reader opens relation r's connector.
 func (e *Engine) opener(r *catalog.Relation) func(ctx context.Context, next map[int32]int64) (stream.Fetcher, error) {
+	if r.With["connector"] == "nexmark" {
+		return func(ctx context.Context, next map[int32]int64) (stream.Fetcher, error) {
+			o, err := nexmark.ParseOptions(r.With)
+			if err != nil {
+				return nil, err
+			}
+			rd := nexmark.NewReader(o, next, r.ColumnIndex(catalog.RowIDColumn) >= 0)
+			return &nexmarkFetcher{rd: rd, width: len(r.Columns), max: o.MaxChunkSize, name: r.Name,
+				splits: map[int32]*metrics.SourcePartition{}}, nil
+		}
+	}
 	return func(ctx context.Context, next map[int32]int64) (stream.Fetcher, error) {
 		opts, err := kafka.ParseSourceOptions(r.With)
 		if err != nil {
@@ -458,4 +492,32 @@ func (e *Engine) sourceErrorRows() []types.Row {
 	out := make([]types.Row, 0, len(se.rows))
 	out = append(out, se.rows[se.next:]...)
 	return append(out, se.rows[:se.next]...)
+}
+
+// nexmarkFetcher reads the Nexmark generator: the benchmark's source.
+type nexmarkFetcher struct {
+	rd     *nexmark.Reader
+	width  int
+	max    int
+	name   string
+	splits map[int32]*metrics.SourcePartition
+}
+
+func (f *nexmarkFetcher) Close() {}
+
+func (f *nexmarkFetcher) Fetch(ctx context.Context) (stream.SourceBatch, error) {
+	c := types.NewChunk(f.width, f.max)
+	next, err := f.rd.Read(ctx, c)
+	if err != nil {
+		return stream.SourceBatch{}, err
+	}
+	for split := range next { // Read advances one split at a time
+		m := f.splits[split]
+		if m == nil {
+			m = metrics.ForSourcePartition(f.name, split)
+			f.splits[split] = m
+		}
+		m.Records.Add(float64(c.Len()))
+	}
+	return stream.SourceBatch{Chunk: c, Next: next}, nil
 }

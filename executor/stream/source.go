@@ -124,8 +124,13 @@ func (s *SourceReader) fetch(ctx context.Context, next map[int32]int64, out chan
 	backoff := 100 * time.Millisecond
 	var f Fetcher
 	for f == nil {
-		var err error
-		if f, err = s.Open(ctx, copyOffsets(next)); err != nil {
+		err := safely(func() error {
+			var err error
+			f, err = s.Open(ctx, copyOffsets(next))
+			return err
+		})
+		if err != nil {
+			f = nil
 			s.Log.Warn("source cannot start yet; retrying", "source", s.Name, "err", err, "in", backoff)
 			if !sleep(ctx, backoff) {
 				return
@@ -136,7 +141,12 @@ func (s *SourceReader) fetch(ctx context.Context, next map[int32]int64, out chan
 	defer f.Close()
 	backoff = 100 * time.Millisecond
 	for {
-		sb, err := f.Fetch(ctx)
+		var sb SourceBatch
+		err := safely(func() error {
+			var err error
+			sb, err = f.Fetch(ctx)
+			return err
+		})
 		if ctx.Err() != nil {
 			return
 		}
