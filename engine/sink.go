@@ -70,7 +70,7 @@ func (s *Session) createSink(ctx context.Context, cs *sql.CreateSink, text strin
 	r.DependsOn, r.PK = sp.Deps, sp.Key
 	switch r.Format {
 	case "PLAIN":
-		if !strings.EqualFold(r.FormatOptions["force_append_only"], "true") && !appendOnly(sp.Root) {
+		if !strings.EqualFold(r.FormatOptions["force_append_only"], "true") && !planner.AppendOnly(sp.Root) {
 			return nil, pgerr.New(pgerr.InvalidParameterValue, "the sink's input has updates and deletes, which FORMAT PLAIN cannot express").
 				WithHint("Use FORMAT UPSERT ENCODE JSON with primary_key, or FORMAT PLAIN ENCODE JSON (force_append_only = 'true') to write only inserts.")
 		}
@@ -88,23 +88,6 @@ func (s *Session) createSink(ctx context.Context, cs *sql.CreateSink, text strin
 		return nil, err
 	}
 	return done("CREATE_SINK"), nil
-}
-
-// appendOnly reports whether a plan only ever inserts: it reads sources (or append-only tables)
-// through stateless operators.
-func appendOnly(n planner.Node) bool {
-	switch n := n.(type) {
-	case *planner.Scan:
-		return n.Rel.Kind == catalog.Source || n.Rel.AppendOnly
-	case *planner.Filter, *planner.Project, *planner.HopWindow, *planner.Union:
-		for _, c := range n.Children() {
-			if !appendOnly(c) {
-				return false
-			}
-		}
-		return true
-	}
-	return false
 }
 
 // sinkKeyColumns resolves an upsert sink's primary_key option to column indices.

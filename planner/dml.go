@@ -37,6 +37,9 @@ func (b *binder) targetTable(name sql.ObjectName, verb string) (*catalog.Relatio
 	if r.Kind != catalog.Table {
 		return nil, pgerr.New(pgerr.WrongObjectType, "cannot %s %s %q: it is not a table", verb, r.Kind, r.Name)
 	}
+	if r.AppendOnly && verb != "insert into" {
+		return nil, pgerr.Unsupported("cannot %s table %q: it is APPEND ONLY", verb, r.Name)
+	}
 	if r.With["connector"] != "" {
 		return nil, pgerr.New(pgerr.FeatureNotSupported, "cannot %s table %q: it is fed by a %s connector", verb, r.Name, r.With["connector"])
 	}

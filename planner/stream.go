@@ -532,3 +532,33 @@ func (sp *StreamPlan) setOp(n *SetOp) (Node, []int, error) {
 	}
 	return sp.keyed(a, group)
 }
+
+// AppendOnly reports whether a stream plan node only ever inserts: it reads sources, append-only
+// tables or connector tables without a primary key, through operators that never retract (filters,
+// projections, windows, unions, inner joins of append-only inputs).
+func AppendOnly(n Node) bool {
+	switch n := n.(type) {
+	case *Scan:
+		r := n.Rel
+		switch r.Kind {
+		case catalog.Source:
+			return true
+		case catalog.Table:
+			return r.AppendOnly || (r.With["connector"] != "" && r.Format == "PLAIN" && !r.UserPK)
+		}
+		return false
+	case *Join:
+		if n.Kind != Inner {
+			return false
+		}
+	case *Filter, *Project, *HopWindow, *Union, *Values:
+	default:
+		return false
+	}
+	for _, c := range n.Children() {
+		if !AppendOnly(c) {
+			return false
+		}
+	}
+	return true
+}

@@ -450,7 +450,14 @@ func (b *viewBuilder) agg(n *planner.Agg, env *Env, table storage.TableID, out O
 		}
 		calls = append(calls, call)
 	}
-	return NewHashAgg(env, table, colTypes(n.Input.Columns()), group, calls, out)
+	h, err := NewHashAgg(env, table, colTypes(n.Input.Columns()), group, calls, out)
+	if err != nil {
+		return nil, err
+	}
+	if planner.AppendOnly(n.Input) {
+		h.SetAppendOnly()
+	}
+	return h, nil
 }
 
 func (b *viewBuilder) join(n *planner.Join, env *Env, table storage.TableID, out Output) (Operator, error) {

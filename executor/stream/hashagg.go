@@ -134,6 +134,19 @@ func NewHashAgg(env *Env, table storage.TableID, inputTypes []types.Type, groupB
 	return h, nil
 }
 
+// SetAppendOnly tells the aggregation that its input never retracts (it reads sources or
+// append-only tables through operators that only insert). min and max then keep just their
+// current value, like count and sum, instead of a sorted multiset of every input from which a
+// retracted extreme is re-derived: no state read per input row. Call it before the first Push,
+// and for the same plan every time (the state layout follows it).
+func (h *HashAgg) SetAppendOnly() {
+	for i := range h.aggs {
+		if h.aggs[i].kind == kindExtreme {
+			h.aggs[i].kind = kindPlain
+		}
+	}
+}
+
 func newAggSpec(a AggCall, i int, inputTypes []types.Type, checkCol func(string, int) error) (aggSpec, error) {
 	f := a.Func
 	if f == nil {
