@@ -216,10 +216,16 @@ func fromString(t types.Type, str []byte) (types.Datum, error) {
 			}
 			return types.NewTimestamptz(us), nil
 		}
+		if err := relativeTime(t, str); err != nil {
+			return types.NullDatum, err
+		}
 		return types.ParseText(t, unsafeString(str), time.UTC)
 	case types.Date:
 		if days, ok := parseDate(str); ok {
 			return types.NewDate(days), nil
+		}
+		if err := relativeTime(t, str); err != nil {
+			return types.NullDatum, err
 		}
 		return types.ParseText(t, unsafeString(str), time.UTC)
 	case types.Bytea:
@@ -252,4 +258,15 @@ func mismatch(t types.Type, raw []byte) error {
 
 func outOfRange(t types.Type, raw []byte) error {
 	return pgerr.New(pgerr.NumericValueOutOfRange, "value \"%s\" is out of range for type %s", raw, t)
+}
+
+// relativeTime refuses PostgreSQL's input words that depend on when they are read ('now',
+// 'today', 'yesterday', 'tomorrow'): a record must decode to the same row when it is read again
+// after a crash.
+func relativeTime(t types.Type, str []byte) error {
+	switch strings.ToLower(strings.TrimSpace(string(str))) {
+	case "now", "today", "yesterday", "tomorrow":
+		return pgerr.New(pgerr.InvalidDatetimeFormat, "%q is not a fixed %s: use a timestamp", str, t)
+	}
+	return nil
 }

@@ -26,6 +26,11 @@ type materializer struct {
 	row   types.Row
 	old   types.Row
 	view  *metrics.View // counts the changes emitted; may be nil
+	// next and nextKey hold the second half of an update pair.
+	next    types.Row
+	nextKey []byte
+	// emitted counts the changes of the chunk being applied.
+	emitted int
 }
 
 func newMaterializer(store *storage.Store, table storage.TableID, ts []types.Type, pk []int, out *Fanout, cacheBytes int64) *materializer {
@@ -33,42 +38,88 @@ func newMaterializer(store *storage.Store, table storage.TableID, ts []types.Typ
 }
 
 func (m *materializer) apply(c *types.Chunk) error {
-	emitted := 0
-	defer func() { m.view.Out(emitted) }()
+	m.emitted = 0
+	defer func() { m.view.Out(m.emitted) }()
 	for i := 0; i < c.Len(); i++ {
 		m.row = c.Row(i, m.row)
-		m.key = m.key[:0]
-		for _, k := range m.pk {
-			m.key = codec.AppendKey(m.key, m.row[k], false)
+		m.key = m.appendKey(m.key[:0], m.row)
+		op := c.Op(i)
+		// An update that keeps its key stays one update for the subscribers (an upsert sink must
+		// not see the key vanish in between); one that moves the key is a delete and an insert.
+		if op == types.UpdateDelete && i+1 < c.Len() && c.Op(i+1) == types.UpdateInsert {
+			m.next = c.Row(i+1, m.next)
+			m.nextKey = m.appendKey(m.nextKey[:0], m.next)
+			if string(m.key) == string(m.nextKey) {
+				i++
+				m.row, m.next = m.next, m.row
+				if err := m.upsert(); err != nil {
+					return err
+				}
+				continue
+			}
 		}
-		oldVal, exists, err := m.st.Get(m.key)
+		var err error
+		if op.IsInsert() {
+			err = m.upsert()
+		} else {
+			err = m.delete()
+		}
 		if err != nil {
-			return fmt.Errorf("read state: %w", err)
-		}
-		if exists {
-			if m.old, err = codec.DecodeRow(oldVal, m.types, m.old); err != nil {
-				return fmt.Errorf("decode row: %w", err)
-			}
-		}
-		if c.Op(i).IsInsert() {
-			m.val = codec.AppendRow(m.val[:0], m.row)
-			m.st.Put(m.key, m.val)
-			if exists {
-				m.out.Emit(types.UpdateDelete, m.old)
-				m.out.Emit(types.UpdateInsert, m.row)
-				emitted += 2
-			} else {
-				m.out.Emit(types.Insert, m.row)
-				emitted++
-			}
-			continue
-		}
-		if exists {
-			m.st.Delete(m.key)
-			m.out.Emit(types.Delete, m.old)
-			emitted++
+			return err
 		}
 	}
+	return nil
+}
+
+func (m *materializer) appendKey(buf []byte, r types.Row) []byte {
+	for _, k := range m.pk {
+		buf = codec.AppendKey(buf, r[k], false)
+	}
+	return buf
+}
+
+// stored reads the row stored under m.key into m.old.
+func (m *materializer) stored() (bool, error) {
+	v, exists, err := m.st.Get(m.key)
+	if err != nil {
+		return false, fmt.Errorf("read state: %w", err)
+	}
+	if exists {
+		if m.old, err = codec.DecodeRow(v, m.types, m.old); err != nil {
+			return false, fmt.Errorf("decode row: %w", err)
+		}
+	}
+	return exists, nil
+}
+
+// upsert stores m.row under m.key: an insert, or an update of the row already there.
+func (m *materializer) upsert() error {
+	exists, err := m.stored()
+	if err != nil {
+		return err
+	}
+	m.val = codec.AppendRow(m.val[:0], m.row)
+	m.st.Put(m.key, m.val)
+	if exists {
+		m.out.Emit(types.UpdateDelete, m.old)
+		m.out.Emit(types.UpdateInsert, m.row)
+		m.emitted += 2
+	} else {
+		m.out.Emit(types.Insert, m.row)
+		m.emitted++
+	}
+	return nil
+}
+
+// delete removes the row under m.key, if there is one.
+func (m *materializer) delete() error {
+	exists, err := m.stored()
+	if err != nil || !exists {
+		return err
+	}
+	m.st.Delete(m.key)
+	m.out.Emit(types.Delete, m.old)
+	m.emitted++
 	return nil
 }
 
