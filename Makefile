@@ -5,7 +5,7 @@ BIN     := bin/runnel
 VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
 LDFLAGS := -X main.version=$(VERSION)
 
-.PHONY: all build run test bench fmt vet clean
+.PHONY: all build run test bench bench-go fmt vet clean
 
 all: build
 
@@ -20,9 +20,19 @@ run: build
 test: vet
 	$(GO) test -count=1 ./...
 
-# Benchmarks are where speed is checked (never timed unit tests). BENCH selects them (a regexp).
+# Nexmark, measured as RisingWave and Flink report it (bench/README.md): every query over N events
+# from the nexmark generator and from Kafka, on a fresh server each. QUERIES=q0,q5 picks some
+# (default: all of bench/queries), PROFILE=1 adds a CPU profile per run, BENCH_ARGS anything else.
+N        ?= 1000000
+QUERIES  ?=
+PROFILE  ?=
+bench: build
+	$(GO) build -o bin/runnel-bench ./cmd/runnel-bench
+	./bin/runnel-bench -bin $(BIN) -n $(N) -queries '$(QUERIES)' $(if $(filter-out 0,$(PROFILE)),-profile) $(BENCH_ARGS)
+
+# The Go benchmarks in ./tests (never timed unit tests). BENCH selects them (a regexp).
 BENCH ?= .
-bench:
+bench-go:
 	$(GO) test -run '^$$' -bench '$(BENCH)' -benchtime 200x ./tests/
 
 fmt:
