@@ -544,7 +544,8 @@ func AppendOnly(n Node) bool {
 		case catalog.Source:
 			return true
 		case catalog.Table:
-			return r.AppendOnly || (r.With["connector"] != "" && r.Format == "PLAIN" && !r.UserPK)
+			// With a primary key, an insert on an existing key replaces the row: an update.
+			return !r.UserPK && (r.AppendOnly || (r.With["connector"] != "" && r.Format == "PLAIN"))
 		}
 		return false
 	case *Join:

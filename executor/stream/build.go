@@ -127,6 +127,9 @@ func BuildView(p *planner.StreamPlan, cfg ViewConfig) (*ViewGraph, error) {
 		mat = cfg.Sink
 	} else {
 		mo := NewMaterializeOp(last.env, storage.TableID(cfg.View), rootTypes, p.Key, cfg.Out)
+		if planner.AppendOnly(root) {
+			mo.m.insertOnly = true
+		}
 		mo.m.view = b.view
 		mat = mo
 		last.out = cfg.Out

@@ -31,6 +31,10 @@ type materializer struct {
 	nextKey []byte
 	// emitted counts the changes of the chunk being applied.
 	emitted int
+	// insertOnly is set for a view whose input only inserts rows with keys of their own (sources
+	// keyed by partition and offset): nothing is ever replaced or deleted, so rows are written
+	// without first reading what the key holds, which would always be a miss.
+	insertOnly bool
 }
 
 func newMaterializer(store *storage.Store, table storage.TableID, ts []types.Type, pk []int, out *Fanout, cacheBytes int64) *materializer {
@@ -57,6 +61,13 @@ func (m *materializer) apply(c *types.Chunk) error {
 				}
 				continue
 			}
+		}
+		if m.insertOnly && op == types.Insert {
+			m.val = codec.AppendRow(m.val[:0], m.row)
+			m.st.Put(m.key, m.val)
+			m.out.Emit(types.Insert, m.row)
+			m.emitted++
+			continue
 		}
 		var err error
 		if op.IsInsert() {
