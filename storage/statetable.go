@@ -61,7 +61,14 @@ type StateTable struct {
 
 	keyBuf       []byte
 	hits, misses uint64
+
+	// blind are the epoch's PutBlind writes, their bytes in arena.
+	blind []blindWrite
+	arena []byte
 }
+
+// blindWrite locates one PutBlind write in the arena: key [k, v), value [v, end).
+type blindWrite struct{ k, v, end int }
 
 type pinGroup struct {
 	gen  uint32
@@ -136,6 +143,18 @@ func (st *StateTable) insertClean(key, val []byte, flags uint8) uint32 {
 
 // Put sets key to value. It copies both.
 func (st *StateTable) Put(key, value []byte) { st.write(key, value, 0) }
+
+// PutBlind writes key = value for the epoch without caching it or reading what the key held: for
+// writers that never read their keys back (a view fed only by inserts with keys of their own). A
+// PutBlind key must not also be written with Put or Delete, or read with Get or Iter, before the
+// next Flush; after the commit it reads from Pebble like any other key.
+func (st *StateTable) PutBlind(key, value []byte) {
+	k := len(st.arena)
+	st.arena = append(st.arena, key...)
+	v := len(st.arena)
+	st.arena = append(st.arena, value...)
+	st.blind = append(st.blind, blindWrite{k: k, v: v, end: len(st.arena)})
+}
 
 // Delete removes key.
 func (st *StateTable) Delete(key []byte) { st.write(key, nil, fAbsent) }
@@ -215,6 +234,10 @@ func (st *StateTable) DeletePrefix(prefix []byte) error {
 // dirty set is empty.
 func (st *StateTable) Flush(b *Batch) {
 	st.releasePins()
+	for _, w := range st.blind {
+		b.Put(st.t, st.arena[w.k:w.v], st.arena[w.v:w.end])
+	}
+	st.blind, st.arena = st.blind[:0], st.arena[:0]
 	if len(st.dirty) == 0 {
 		return
 	}

@@ -64,7 +64,7 @@ func (m *materializer) apply(c *types.Chunk) error {
 		}
 		if m.insertOnly && op == types.Insert {
 			m.val = codec.AppendRow(m.val[:0], m.row)
-			m.st.Put(m.key, m.val)
+			m.st.PutBlind(m.key, m.val)
 			m.out.Emit(types.Insert, m.row)
 			m.emitted++
 			continue
