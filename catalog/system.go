@@ -119,6 +119,12 @@ func register(oid uint32, schema, name string, view bool, spec string, rows func
 		}
 		t.zero = append(t.zero, z)
 	}
+	if schema == PgCatalog && !view {
+		// Every PostgreSQL table has system columns; tools read xmin to detect changes.
+		t.col["xmin"] = len(t.rel.Columns)
+		t.rel.Columns = append(t.rel.Columns, Column{Name: "xmin", Type: types.Oid, Hidden: true})
+		t.zero = append(t.zero, types.NewInt(types.Oid, 0))
+	}
 	t.rel.Rows = func(c *Catalog) []types.Row {
 		if rows == nil {
 			return nil

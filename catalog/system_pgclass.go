@@ -94,10 +94,8 @@ func init() {
 				if r.Stored() {
 					filenode = r.ID
 				}
-				natts := len(r.Columns)
-				if r.Kind != System {
-					natts = visibleCount(r)
-				}
+				// Hidden columns (_row_id, system columns like xmin) are not user attributes.
+				natts := visibleCount(r)
 				rows = append(rows, t.row("oid", r.ID, "relname", r.Name, "relnamespace", NamespaceOID(r.Schema),
 					"relowner", RootRoleOID, "relam", am, "relfilenode", filenode, "relhasindex", hasPKIndex(r),
 					"relpersistence", "p", "relkind", kind, "relnatts", natts, "relispopulated", true,

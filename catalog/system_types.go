@@ -118,8 +118,17 @@ func init() {
 					"typowner", RootRoleOID, "typlen", p.len, "typbyval", p.byval, "typtype", p.typtype,
 					"typcategory", p.category, "typispreferred", p.pref, "typisdefined", true, "typdelim", ",",
 					"typelem", p.elem, "typarray", p.array, "typalign", p.align, "typstorage", p.storage,
-					"typtypmod", -1, "typcollation", p.coll))
+					"typtypmod", -1, "typcollation", p.coll, "typinput", typInput(p.category)))
 			}
 			return rows
 		})
+}
+
+// typInput is pg_type.typinput: array_in (OID 750) for array types, which is how drivers (pgJDBC)
+// tell arrays apart; the scalar input functions are not listed.
+func typInput(category string) types.Datum {
+	if category == "A" {
+		return types.NewInt(types.Oid, 750)
+	}
+	return types.NewInt(types.Oid, 0)
 }

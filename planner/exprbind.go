@@ -384,12 +384,38 @@ func (x *exprCtx) cast(c *sql.Cast) (expr.Expr, error) {
 			return nil, pgerr.New(pgerr.UndefinedTable, "relation %q does not exist", l.Val)
 		}
 	}
+	// 'public'::regnamespace and 'pg_catalog.array_in'::regproc are looked up now, like regclass;
+	// both types are stored as oids.
+	if l, ok := c.X.(*sql.Literal); ok && l.Kind == sql.StringLit {
+		name := strings.Trim(l.Val, `"`)
+		switch {
+		case strings.HasSuffix(c.TypeName, "regnamespace"):
+			if oid := catalog.NamespaceOID(name); oid != 0 {
+				return expr.NewConst(types.NewInt(types.Oid, int64(oid)), types.Oid), nil
+			}
+			return nil, pgerr.New(pgerr.UndefinedObject, "schema %q does not exist", l.Val)
+		case strings.HasSuffix(c.TypeName, "regproc"):
+			if oid, ok := builtinProcs[strings.TrimPrefix(name, "pg_catalog.")]; ok {
+				return expr.NewConst(types.NewInt(types.Oid, oid), types.Oid), nil
+			}
+			return nil, pgerr.New(pgerr.UndefinedFunction, "function %q does not exist", l.Val)
+		}
+	}
 	x.hint(c.X, c.Type)
 	be, err := x.bind(c.X)
 	if err != nil {
 		return nil, err
 	}
 	return expr.NewCast(be, c.Type)
+}
+
+// builtinProcs are the type input functions drivers compare pg_type.typinput with, by PostgreSQL's
+// OIDs (pgJDBC tells arrays by typinput = 'array_in'::regproc).
+var builtinProcs = map[string]int64{
+	"array_in": 750, "boolin": 1242, "int2in": 38, "int4in": 42, "int8in": 460, "float4in": 200,
+	"float8in": 214, "numeric_in": 1701, "textin": 46, "varcharin": 1046, "byteain": 1244, "date_in": 1084,
+	"time_in": 1143, "timestamp_in": 1312, "timestamptz_in": 1150, "interval_in": 1160, "jsonb_in": 3806,
+	"oidin": 1798, "namein": 34, "charin": 1245, "regclassin": 2218, "regtypein": 2220,
 }
 
 func (x *exprCtx) caseExpr(c *sql.CaseExpr) (expr.Expr, error) {

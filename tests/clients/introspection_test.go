@@ -126,11 +126,7 @@ var modeName = map[pgx.QueryExecMode]string{pgx.QueryExecModeCacheStatement: "ex
 
 // introspectionBugs are the corpus queries that still fail, with the error they get.
 var introspectionBugs = map[string]string{
-	"namespaces datagrip":   "system columns (xmin) are missing from pg_catalog relations: column n.xmin does not exist (42703)",
-	"views":                 "regnamespace casts are missing: 'public'::regnamespace is read as an oid (22P02)",
-	"jdbc getPrimaryKeys":   "field selection on a composite result, (information_schema._pg_expandarray(i.indkey)).n, is not supported (0A000)",
-	"to_regclass and sizes": "to_regclass(text) does not exist (42883)",
-	"timezone names":        "pg_catalog.pg_timezone_names does not exist (42P01)",
+	"jdbc getPrimaryKeys": "field selection on a composite result, (information_schema._pg_expandarray(i.indkey)).n, is not supported (0A000)",
 }
 
 // TestIntrospection runs the corpus in both protocols: GUI tools use the extended protocol, and
