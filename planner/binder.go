@@ -46,6 +46,9 @@ type binder struct {
 	funcs map[string]bool
 	// stream is set when planning a materialized view or sink: sources may be read.
 	stream bool
+	// expandKeys and expandCols locate the columns of _pg_expandarray expansions (see expand.go).
+	expandKeys map[string][2]int
+	expandCols map[*sql.FuncCall][2]int
 }
 
 type cteDef struct {

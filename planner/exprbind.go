@@ -210,6 +210,8 @@ func (x *exprCtx) bind(e sql.Expr) (expr.Expr, error) {
 			return nil, err
 		}
 		return expr.NewFunc("array_subscript", []expr.Expr{arr, idx})
+	case *sql.FieldSelect:
+		return x.fieldSelect(e)
 	case *sql.DefaultExpr:
 		return nil, pgerr.New(pgerr.SyntaxError, "DEFAULT is not allowed in this context")
 	case *sql.Star:
@@ -383,6 +385,10 @@ func (x *exprCtx) cast(c *sql.Cast) (expr.Expr, error) {
 			}
 			return nil, pgerr.New(pgerr.UndefinedTable, "relation %q does not exist", l.Val)
 		}
+	}
+	// ARRAY[]::int[]: the cast gives the empty array its type.
+	if a, ok := c.X.(*sql.ArrayExpr); ok && len(a.Elems) == 0 && c.Type.IsArray() {
+		return expr.NewConst(types.NewArray(c.Type.Elem(), []types.Datum{}), c.Type), nil
 	}
 	// 'public'::regnamespace and 'pg_catalog.array_in'::regproc are looked up now, like regclass;
 	// both types are stored as oids.

@@ -245,3 +245,15 @@ type RowNumber struct {
 
 func (n *RowNumber) Columns() []Column { return n.Cols }
 func (n *RowNumber) Children() []Node  { return []Node{n.Input} }
+
+// ExpandArray is information_schema._pg_expandarray(arr) in a select list: each input row becomes
+// one row per element of Arg (none when it is NULL or empty), with the element and its 1-based
+// position appended (the composite's fields x and n). Batch only.
+type ExpandArray struct {
+	Input Node
+	Arg   expr.Expr
+	Cols  []Column
+}
+
+func (n *ExpandArray) Columns() []Column { return n.Cols }
+func (n *ExpandArray) Children() []Node  { return []Node{n.Input} }

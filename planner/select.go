@@ -61,6 +61,9 @@ func (b *binder) selectQuery(sel *sql.Select, orderBy []sql.OrderItem, limit, of
 	if err := b.windows(post, sel.Items, x); err != nil {
 		return nil, nil, err
 	}
+	if err := b.expandArrays(post, sel.Items, x); err != nil {
+		return nil, nil, err
+	}
 
 	// The select list.
 	var exprs []expr.Expr
@@ -84,6 +87,17 @@ func (b *binder) selectQuery(sel *sql.Select, orderBy []sql.OrderItem, limit, of
 			}
 			if st.Table == "" && n == 0 && len(sel.From) == 0 {
 				return nil, nil, pgerr.New(pgerr.SyntaxError, "SELECT * with no tables specified is not valid")
+			}
+			continue
+		}
+		if f, ok := isExpandArray(it.Expr); ok {
+			// The composite's fields become two columns, item.x and item.n.
+			cols := b.expandCols[f]
+			name := outputName(it)
+			for i, field := range []string{"x", "n"} {
+				c := post.s.cols[cols[i]]
+				exprs = append(exprs, expr.NewColumn(cols[i], c.typ))
+				out.cols = append(out.cols, scopeCol{name: name + "." + field, typ: c.typ})
 			}
 			continue
 		}
@@ -251,6 +265,8 @@ func exprName(e sql.Expr) string {
 		}
 	case *sql.ArrayExpr:
 		return "array"
+	case *sql.FieldSelect:
+		return e.Field
 	case *sql.Collate:
 		return exprName(e.X)
 	}

@@ -179,6 +179,8 @@ func walk(e sql.Expr, fn func(sql.Expr) bool) {
 		walk(e.Array, fn)
 	case *sql.Collate:
 		walk(e.X, fn)
+	case *sql.FieldSelect:
+		walk(e.X, fn)
 	case *sql.RowExpr:
 		for _, it := range e.Elems {
 			walk(it, fn)

@@ -330,6 +330,12 @@ type RowExpr struct {
 // DefaultExpr is DEFAULT in an INSERT VALUES list or UPDATE SET.
 type DefaultExpr struct{}
 
+// FieldSelect is (X).field: a field of a composite value.
+type FieldSelect struct {
+	X     Expr
+	Field string
+}
+
 func (*ColumnRef) expr()   {}
 func (*Star) expr()        {}
 func (*Literal) expr()     {}
@@ -350,6 +356,7 @@ func (*AnyExpr) expr()     {}
 func (*Collate) expr()     {}
 func (*RowExpr) expr()     {}
 func (*DefaultExpr) expr() {}
+func (*FieldSelect) expr() {}
 
 // ---------------------------------------------------------------------------------------------------
 // Statements

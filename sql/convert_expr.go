@@ -390,7 +390,7 @@ func (c *converter) indirection(x Expr, ind []*pg_query.Node) Expr {
 			}
 			x = &Subscript{X: x, Index: c.expr(v.AIndices.Uidx)}
 		case *pg_query.Node_String_:
-			c.unsupported(-1, "field selection ."+v.String_.Sval)
+			x = &FieldSelect{X: x, Field: strings.ToLower(v.String_.Sval)}
 		default:
 			c.unsupported(-1, "indirection "+nodeName(n))
 		}

@@ -148,6 +148,11 @@ func (f *formatter) expr(e Expr) {
 		f.w(")[")
 		f.expr(x.Index)
 		f.w("]")
+	case *FieldSelect:
+		f.w("(")
+		f.expr(x.X)
+		f.w(").")
+		f.w(QuoteIdent(x.Field))
 	case *AnyExpr:
 		f.w("(")
 		f.expr(x.X)

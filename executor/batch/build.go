@@ -54,6 +54,8 @@ func build(n planner.Node, ins []Operator, env *Env) (Operator, error) {
 		return newHopWindow(n, ins[0])
 	case *planner.RowNumber:
 		return newRowNumber(n, ins[0]), nil
+	case *planner.ExpandArray:
+		return newExpandArray(n, ins[0], env), nil
 	case *planner.Filter:
 		return newFilter(n, ins[0], env), nil
 	case *planner.Project:

@@ -125,9 +125,7 @@ var introspectionQueries = []struct{ name, sql string }{
 var modeName = map[pgx.QueryExecMode]string{pgx.QueryExecModeCacheStatement: "extended", pgx.QueryExecModeSimpleProtocol: "simple"}
 
 // introspectionBugs are the corpus queries that still fail, with the error they get.
-var introspectionBugs = map[string]string{
-	"jdbc getPrimaryKeys": "field selection on a composite result, (information_schema._pg_expandarray(i.indkey)).n, is not supported (0A000)",
-}
+var introspectionBugs = map[string]string{}
 
 // TestIntrospection runs the corpus in both protocols: GUI tools use the extended protocol, and
 // some of their queries go through the simple one.

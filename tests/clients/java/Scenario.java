@@ -150,12 +150,18 @@ public class Scenario {
                 while (rs.next()) cols.add(rs.getString("COLUMN_NAME") + ":" + rs.getString("TYPE_NAME"));
                 check(cols.size() > 3, "getColumns", cols);
             }
+            try (ResultSet rs = md.getPrimaryKeys(null, "public", "j_types")) {
+                check(rs.next(), "getPrimaryKeys: no row");
+                check("id".equals(rs.getString("COLUMN_NAME")) && rs.getInt("KEY_SEQ") == 1, "getPrimaryKeys",
+                        rs.getString("COLUMN_NAME") + " " + rs.getInt("KEY_SEQ"));
+                check(!rs.next(), "getPrimaryKeys: more than one key column");
+            }
             try (ResultSet rs = md.getSchemas()) {
                 boolean found = false;
                 while (rs.next()) found |= rs.getString(1).equals("public");
                 check(found, "getSchemas");
             }
-            step("DatabaseMetaData getTables, getColumns, getSchemas");
+            step("DatabaseMetaData getTables, getColumns, getPrimaryKeys, getSchemas");
         }
         System.out.println("pgJDBC scenario passed");
     }
