@@ -53,6 +53,12 @@ func run(args []string, getenv func(string) string, stdout, stderr io.Writer) in
 }
 
 func serve(cfg serveConfig, logger *slog.Logger, stdout io.Writer) error {
+	// Catch signals before anything else: a SIGTERM that arrives during start-up (or right after
+	// the ready line, as supervisors and tests send it) must shut down cleanly, not kill.
+	sigs := make(chan os.Signal, 1)
+	signal.Notify(sigs, syscall.SIGINT, syscall.SIGTERM)
+	defer signal.Stop(sigs)
+
 	// Listen before opening the engine: a port already in use is the most common start-up failure
 	// and should not cost a database recovery first.
 	ln, err := net.Listen("tcp", cfg.Listen)
@@ -109,10 +115,6 @@ func serve(cfg serveConfig, logger *slog.Logger, stdout io.Writer) error {
 	fmt.Fprintf(stdout, "runnel: listening on %s (data dir %s)\n", ln.Addr(), cfg.DataDir)
 	logger.Info("server ready", "listen", ln.Addr().String(), "data_dir", cfg.DataDir,
 		"metrics", cfg.MetricsAddr, "auth", cfg.Password != "")
-
-	sigs := make(chan os.Signal, 1)
-	signal.Notify(sigs, syscall.SIGINT, syscall.SIGTERM)
-	defer signal.Stop(sigs)
 
 	var failure error
 	select {
