@@ -180,8 +180,13 @@ func (st *statement) Columns() []pgwire.Column { return st.cols }
 
 func (st *statement) Execute(ctx context.Context, params []types.Datum) (rows pgwire.Rows, err error) {
 	if st.version != st.s.e.version.Load() {
+		before := st.cols
 		if err := st.plan(); err != nil {
 			return nil, err
+		}
+		// The client already has the old RowDescription (from Describe), as in PostgreSQL.
+		if before != nil && !sameColumns(before, st.cols) {
+			return nil, pgerr.Unsupported("cached plan must not change result type")
 		}
 	}
 	rows, err = st.run(ctx, params)
@@ -245,4 +250,16 @@ func settingRows() []catalog.Setting {
 			ReadOnly: set.readOnly, Default: set.def}
 	}
 	return out
+}
+
+func sameColumns(a, b []pgwire.Column) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := range a {
+		if a[i].Name != b[i].Name || a[i].Type != b[i].Type {
+			return false
+		}
+	}
+	return true
 }
