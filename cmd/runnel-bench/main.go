@@ -14,6 +14,7 @@ import (
 	"runtime"
 	"slices"
 	"strings"
+	"syscall"
 	"time"
 )
 
@@ -35,12 +36,12 @@ func run() error {
 		profile   = flag.Bool("profile", false, "also take a CPU profile of the server per run, into <out>/profiles")
 		freshRate = flag.Int64("fresh-rate", 50_000, "events/s of the freshness run (kafka path); 0 skips it")
 		freshDur  = flag.Duration("fresh-duration", 10*time.Second, "how long the freshness run produces")
-		timeout   = flag.Duration("timeout", 3*time.Minute, "give up on a run after this long")
+		timeout   = flag.Duration("timeout", time.Minute, "give up on a run after this long")
 		splits    = flag.Int("splits", 2, "nexmark.split.num and Kafka partitions per table")
 		extra     = flag.String("server-args", "", "extra flags for `runnel serve`, space-separated")
 	)
 	flag.Parse()
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 
 	names := splitList(*queryList)
