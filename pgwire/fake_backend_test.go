@@ -208,7 +208,7 @@ func (r *fakeCopyRows) Next(context.Context) (types.Row, error) {
 	}
 	return types.Row{types.NewVarchar(fmt.Sprintf("%d\t%d\n", r.i, r.i*2))}, nil
 }
-func (r *fakeRows) Close()      {}
+func (r *fakeRows) Close() {}
 
 // numeric builds an apd decimal from text, for test tables.
 func numeric(s string) types.Datum {

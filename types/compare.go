@@ -35,9 +35,9 @@ func Compare(a, b Datum) int {
 	case Bool, Int16, Int32, Int64, Oid, Regclass, Regtype, Date, Time, Timestamp, Timestamptz:
 		return cmpInt(a.i, b.i)
 	case Float32, Float64:
-		return cmpFloat(a.Float(), b.Float())
+		return CompareFloat(a.Float(), b.Float())
 	case Numeric:
-		return cmpDecimal(a.Numeric(), b.Numeric())
+		return CompareNumeric(a.Numeric(), b.Numeric())
 	case Varchar, Name, Char, Bytea:
 		return strings.Compare(a.s, b.s)
 	case Interval:
@@ -73,8 +73,8 @@ func cmpInt(a, b int64) int {
 	return 0
 }
 
-// cmpFloat is float8_cmp: NaN sorts above every other value and equals NaN; -0 equals 0.
-func cmpFloat(a, b float64) int {
+// CompareFloat is float8_cmp: NaN sorts above every other value and equals NaN; -0 equals 0.
+func CompareFloat(a, b float64) int {
 	switch {
 	case a < b:
 		return -1
@@ -93,8 +93,8 @@ func cmpFloat(a, b float64) int {
 	return -1
 }
 
-// cmpDecimal orders numerics as numeric_cmp: -Infinity < finite < Infinity < NaN, NaN = NaN.
-func cmpDecimal(a, b *apd.Decimal) int {
+// CompareNumeric orders numerics as numeric_cmp: -Infinity < finite < Infinity < NaN, NaN = NaN.
+func CompareNumeric(a, b *apd.Decimal) int {
 	an, bn := a.Form == apd.NaN || a.Form == apd.NaNSignaling, b.Form == apd.NaN || b.Form == apd.NaNSignaling
 	switch {
 	case an && bn:
@@ -186,7 +186,7 @@ func compareMixed(a, b Datum) int {
 	case fa == fb && fa == 1:
 		return cmpInt(a.i, b.i)
 	case fa == fb && fa == 2:
-		return cmpFloat(a.Float(), b.Float())
+		return CompareFloat(a.Float(), b.Float())
 	case fa == fb && fa == 4:
 		return strings.Compare(a.s, b.s)
 	case fa == fb && fa == 5:
@@ -223,7 +223,7 @@ func compareNumbers(a, b Datum) int {
 		return cmpFloatInt(a.Float(), b.i)
 	}
 	var x, y apd.Decimal
-	return cmpDecimal(toDecimal(a, &x), toDecimal(b, &y))
+	return CompareNumeric(toDecimal(a, &x), toDecimal(b, &y))
 }
 
 // cmpFloatInt compares without rounding the integer to float64 when it is large.
@@ -236,7 +236,7 @@ func cmpFloatInt(f float64, i int64) int {
 		if t != i {
 			return cmpInt(t, i)
 		}
-		return cmpFloat(f, float64(t))
+		return CompareFloat(f, float64(t))
 	}
 	if f > 0 {
 		return 1

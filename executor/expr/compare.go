@@ -1,10 +1,9 @@
 package expr
 
 import (
-	"math"
+	"cmp"
 	"strings"
 
-	"github.com/cockroachdb/apd/v3"
 	"github.com/runnel-db/runnel/pgerr"
 	"github.com/runnel-db/runnel/types"
 )
@@ -208,56 +207,13 @@ func boolOrNull(d types.Datum, b bool) types.Datum {
 func (e *CmpExpr) compare(a, b types.Datum) int {
 	switch e.kind {
 	case cmpInt:
-		return cmpInt64(a.Int(), b.Int())
+		return cmp.Compare(a.Int(), b.Int())
 	case cmpFloat:
-		return cmpFloat64(a.Float(), b.Float())
+		return types.CompareFloat(a.Float(), b.Float())
 	case cmpString:
 		return strings.Compare(a.Str(), b.Str())
 	}
 	return compareDatums(a, b)
-}
-
-func cmpInt64(a, b int64) int {
-	switch {
-	case a < b:
-		return -1
-	case a > b:
-		return 1
-	}
-	return 0
-}
-
-// cmpFloat64 orders NaN above every other value and equal to itself, as PostgreSQL does.
-func cmpFloat64(a, b float64) int {
-	switch {
-	case a < b:
-		return -1
-	case a > b:
-		return 1
-	case a == b:
-		return 0
-	}
-	an, bn := math.IsNaN(a), math.IsNaN(b)
-	switch {
-	case an && bn:
-		return 0
-	case an:
-		return 1
-	}
-	return -1
-}
-
-func cmpNumeric(a, b *apd.Decimal) int {
-	an, bn := a.Form == apd.NaN, b.Form == apd.NaN
-	switch {
-	case an && bn:
-		return 0
-	case an:
-		return 1
-	case bn:
-		return -1
-	}
-	return a.Cmp(b)
 }
 
 // cmpInterval compares intervals as PostgreSQL does, by their span with a month of 30 days.
@@ -269,10 +225,10 @@ func cmpInterval(a, b types.IntervalValue) int {
 	}
 	ad, am := norm(a)
 	bd, bm := norm(b)
-	if c := cmpInt64(ad, bd); c != 0 {
+	if c := cmp.Compare(ad, bd); c != 0 {
 		return c
 	}
-	return cmpInt64(am, bm)
+	return cmp.Compare(am, bm)
 }
 
 // fallbackCompare orders two non-NULL datums of one type (arrays put NULL elements last).
@@ -293,19 +249,19 @@ func fallbackCompare(a, b types.Datum) int {
 				return c
 			}
 		}
-		return cmpInt64(int64(len(x)), int64(len(y)))
+		return cmp.Compare(int64(len(x)), int64(len(y)))
 	}
 	switch kindOf(t) {
 	case cmpInt:
-		return cmpInt64(a.Int(), b.Int())
+		return cmp.Compare(a.Int(), b.Int())
 	case cmpFloat:
-		return cmpFloat64(a.Float(), b.Float())
+		return types.CompareFloat(a.Float(), b.Float())
 	case cmpString:
 		return strings.Compare(a.Str(), b.Str())
 	}
 	switch t {
 	case types.Numeric:
-		return cmpNumeric(a.Numeric(), b.Numeric())
+		return types.CompareNumeric(a.Numeric(), b.Numeric())
 	case types.Interval:
 		return cmpInterval(a.IntervalValue(), b.IntervalValue())
 	}
