@@ -120,6 +120,7 @@ func TestPlanErrors(t *testing.T) {
 		{"SELECT nope FROM t", pgerr.UndefinedColumn},
 		{"SELECT x.id FROM t", pgerr.UndefinedTable},
 		{"SELECT id FROM t JOIN u ON true", pgerr.AmbiguousColumn},
+		{"SELECT 1 FROM t, u WHERE id = id", pgerr.AmbiguousColumn},
 		{"SELECT name, count(*) FROM t", pgerr.GroupingError},
 		{"SELECT id FROM t GROUP BY name", pgerr.GroupingError},
 		{"SELECT * FROM t WHERE count(*) > 1", pgerr.GroupingError},
@@ -167,6 +168,8 @@ func TestExplainShapes(t *testing.T) {
 		{"SELECT t.id FROM t WHERE t.id IN (SELECT u.id FROM u WHERE u.t_id = t.id)", []string{"Semi Hash Join"}},
 		{"SELECT t.id, (SELECT max(u.id) FROM u WHERE u.t_id = t.id) FROM t", []string{"Apply"}},
 		{"SELECT name, count(*) FROM t GROUP BY name", []string{"HashAgg group by [$1] aggs [count]"}},
+		// Comma-separated FROM items joined by a WHERE equality are a hash join, not a nested loop.
+		{"SELECT t.id FROM t, u WHERE u.id = t.id AND u.t_id > 1", []string{"Filter", "Inner Hash Join on $0 = $0", "Scan t", "Scan u"}},
 	}
 	for _, tc := range cases {
 		p, err := plan(t, c, tc.q)

@@ -14,6 +14,15 @@ import (
 type rel struct {
 	n Node
 	s *scope
+	// commas are the joins of comma-separated FROM items, which WHERE equalities turn into hash
+	// joins (FROM a, b WHERE a.id = b.aid).
+	commas []commaJoin
+}
+
+// commaJoin is one join of a comma-separated FROM list: the columns before the item and its own.
+type commaJoin struct {
+	j            *Join
+	lcols, rcols []scopeCol
 }
 
 // add appends a hidden column produced by a node that replaces r.n.
@@ -316,9 +325,12 @@ func (b *binder) from(items []sql.TableExpr, level *scope) (*rel, error) {
 			level.cols = cols
 			continue
 		}
+		lcols := level.cols
 		all := append(append([]scopeCol(nil), level.cols...), cols...)
 		level.cols = all
-		r.n = &Join{Kind: Inner, L: r.n, R: n, Cols: level.columns()}
+		j := &Join{Kind: Inner, L: r.n, R: n, Cols: level.columns()}
+		r.n = j
+		r.commas = append(r.commas, commaJoin{j: j, lcols: lcols, rcols: cols})
 	}
 	return r, nil
 }
@@ -328,6 +340,17 @@ func (b *binder) where(r *rel, w sql.Expr) error {
 	x := &exprCtx{b: b, rel: r, clause: "WHERE"}
 	var conds []expr.Expr
 	for _, c := range conjuncts(w) {
+		if len(r.commas) > 0 && !hasSubquery(c) {
+			// Bound in the whole scope first, so an ambiguous name is still 42702.
+			e, err := x.bindBool(c, "WHERE")
+			if err != nil {
+				return err
+			}
+			if !b.commaKey(r, c) {
+				conds = append(conds, e)
+			}
+			continue
+		}
 		done, err := b.semiJoin(r, c)
 		if err != nil {
 			return err
@@ -556,4 +579,32 @@ func andExprs(es []sql.Expr) sql.Expr {
 		out = &sql.BinaryExpr{Op: "AND", L: out, R: e}
 	}
 	return out
+}
+
+// commaKey makes a WHERE conjunct col = col between a comma-separated FROM item and the items
+// before it a key of their join, so FROM a, b WHERE a.id = b.aid is a hash join rather than a
+// nested loop under a filter. Only plain columns of the same type qualify: a key that needs a cast
+// would need a computed column, which would move the columns everything else was bound to.
+func (b *binder) commaKey(r *rel, c sql.Expr) bool {
+	be, ok := c.(*sql.BinaryExpr)
+	if !ok || be.Op != "=" || hasSubquery(be) {
+		return false
+	}
+	for _, cj := range r.commas {
+		ls := &scope{cols: cj.lcols, parent: r.s.parent}
+		rs := &scope{cols: cj.rcols, parent: r.s.parent}
+		lk, rk, ok := b.equiKey(c, ls, rs)
+		if !ok {
+			continue
+		}
+		lc, lok := lk.(*expr.ColumnExpr)
+		rc, rok := rk.(*expr.ColumnExpr)
+		if !lok || !rok || lc.T != rc.T {
+			continue
+		}
+		cj.j.LeftKeys = append(cj.j.LeftKeys, lc)
+		cj.j.RightKeys = append(cj.j.RightKeys, rc)
+		return true
+	}
+	return false
 }
