@@ -2,6 +2,8 @@ package engine
 
 import (
 	"context"
+	"encoding/binary"
+	"hash/fnv"
 
 	"fmt"
 	"strings"
@@ -434,8 +436,7 @@ func (f *kafkaFetcher) decode(rec *kafka.Record) (types.Op, bool) {
 		}
 	}
 	if f.rowID >= 0 {
-		// Deterministic, so that records re-read after a crash get the same ids.
-		f.row[f.rowID] = types.NewInt64(int64(rec.Partition)<<40 | rec.Offset)
+		f.row[f.rowID] = types.NewInt64(kafkaRowID(rec))
 	}
 	for _, k := range f.r.PK {
 		if f.row[k].IsNull() {
@@ -520,4 +521,18 @@ func (f *nexmarkFetcher) Fetch(ctx context.Context) (stream.SourceBatch, error) 
 		m.Records.Add(float64(c.Len()))
 	}
 	return stream.SourceBatch{Chunk: c, Next: next}, nil
+}
+
+// kafkaRowID names a row of a source or table without a primary key after its record. It must be
+// the same when the record is read again after a crash (so it is derived from the record, not
+// generated), and differ for records of a topic that was deleted and recreated, whose offsets
+// start from 0 again: partition, offset and the record's timestamp are hashed together.
+func kafkaRowID(rec *kafka.Record) int64 {
+	var b [24]byte
+	binary.BigEndian.PutUint64(b[0:], uint64(rec.Partition))
+	binary.BigEndian.PutUint64(b[8:], uint64(rec.Offset))
+	binary.BigEndian.PutUint64(b[16:], uint64(rec.Timestamp))
+	h := fnv.New64a()
+	h.Write(b[:])
+	return int64(h.Sum64() >> 1) // non-negative, for readability
 }
