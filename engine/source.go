@@ -280,6 +280,9 @@ type kafkaFetcher struct {
 	// parts holds each partition's counters, resolved once; untrack ends the lag's reporting.
 	parts   map[int32]*metrics.SourcePartition
 	untrack func()
+	// badIsNew says whether the record decode just refused was new to rw_source_errors (another
+	// view's reader of the same source may have met it first).
+	badIsNew bool
 }
 
 func newKafkaFetcher(e *Engine, r *catalog.Relation, rd *kafka.Reader) *kafkaFetcher {
@@ -381,7 +384,9 @@ func (f *kafkaFetcher) Fetch(ctx context.Context) (stream.SourceBatch, error) {
 		next[rec.Partition] = rec.Offset + 1
 		op, ok := f.decode(rec)
 		if !ok {
-			bad++
+			if f.badIsNew {
+				bad++
+			}
 			continue
 		}
 		c.Append(op, f.row)
@@ -405,7 +410,7 @@ func (f *kafkaFetcher) decode(rec *kafka.Record) (types.Op, bool) {
 		// A tombstone deletes the row with the message key's primary key.
 		var err error
 		if f.keyRow, err = f.keyDec.Decode(rec.Key, f.keyRow); err != nil {
-			f.e.sourceError(f.r.Name, rec, fmt.Errorf("message key: %w", err))
+			f.badIsNew = f.e.sourceError(f.r.Name, rec, fmt.Errorf("message key: %w", err))
 			return 0, false
 		}
 		for j, k := range f.r.PK {
@@ -415,7 +420,7 @@ func (f *kafkaFetcher) decode(rec *kafka.Record) (types.Op, bool) {
 	}
 	vals, err := f.dec.Decode(rec.Value, f.vals)
 	if err != nil {
-		f.e.sourceError(f.r.Name, rec, err)
+		f.badIsNew = f.e.sourceError(f.r.Name, rec, err)
 		return 0, false
 	}
 	f.vals = vals
@@ -440,7 +445,7 @@ func (f *kafkaFetcher) decode(rec *kafka.Record) (types.Op, bool) {
 	}
 	for _, k := range f.r.PK {
 		if f.row[k].IsNull() {
-			f.e.sourceError(f.r.Name, rec, fmt.Errorf("primary key column %q is null", f.r.Columns[k].Name))
+			f.badIsNew = f.e.sourceError(f.r.Name, rec, fmt.Errorf("primary key column %q is null", f.r.Columns[k].Name))
 			return 0, false
 		}
 	}
@@ -448,19 +453,28 @@ func (f *kafkaFetcher) decode(rec *kafka.Record) (types.Op, bool) {
 }
 
 // sourceErrors keeps the latest bad records, for the rw_source_errors relation, and rate-limits
-// their log lines.
+// their log lines. Every view over a source reads it with a reader of its own, so the same bad
+// record is met once per view: seen makes it count once.
 type sourceErrors struct {
 	mu      sync.Mutex
 	rows    []types.Row
 	next    int
+	seen    map[string]bool // source/partition/offset of the kept rows
 	logged  time.Time
 	skipped int
 }
 
 const maxSourceErrors = 1000
 
-func (e *Engine) sourceError(source string, rec *kafka.Record, err error) {
+func errorKey(source string, partition int32, offset int64) string {
+	return fmt.Sprintf("%s/%d/%d", source, partition, offset)
+}
+
+// sourceError records a bad record and reports whether it was new (not already kept from another
+// reader of the same source).
+func (e *Engine) sourceError(source string, rec *kafka.Record, err error) bool {
 	se := &e.srcErrs
+	key := errorKey(source, rec.Partition, rec.Offset)
 	payload := rec.Value
 	if len(payload) > 256 {
 		payload = payload[:256]
@@ -470,19 +484,29 @@ func (e *Engine) sourceError(source string, rec *kafka.Record, err error) {
 		types.NewTimestamptz(time.Now().UnixMicro())}
 	se.mu.Lock()
 	defer se.mu.Unlock()
+	if se.seen == nil {
+		se.seen = map[string]bool{}
+	}
+	if se.seen[key] {
+		return false
+	}
+	se.seen[key] = true
 	if len(se.rows) < maxSourceErrors {
 		se.rows = append(se.rows, row)
 	} else {
+		old := se.rows[se.next]
+		delete(se.seen, errorKey(old[0].Str(), int32(old[1].Int()), old[2].Int()))
 		se.rows[se.next] = row
 		se.next = (se.next + 1) % maxSourceErrors
 	}
 	if time.Since(se.logged) < time.Second {
 		se.skipped++
-		return
+		return true
 	}
 	e.log.Warn("skipped a record that does not decode", "source", source, "partition", rec.Partition, "offset", rec.Offset,
 		"err", err, "similar_skipped_since_last_log", se.skipped)
 	se.logged, se.skipped = time.Now(), 0
+	return true
 }
 
 // sourceErrorRows returns the kept bad records, oldest first.

@@ -406,7 +406,7 @@ func TestKafkaBadRecords(t *testing.T) {
 		errs := k.query(`SELECT source, partition, "offset", payload FROM rw_source_errors ORDER BY "offset"`)
 		body := fetchMetrics(t, k.srv.MetricsAddr())
 		if len(errs) == 2*len(wantErrors) && metricSum(body, "runnel_source_decode_errors_total", `source="mixed"`) == float64(2*len(wantErrors)) {
-			t.Skip("BUG(runnel): every view over a source runs its own reader, and each counts and lists the source's bad records again: " +
+			t.Error("every view over a source runs its own reader, and each must not count and list the source's bad records again: " +
 				"two views over one source with one bad record -> runnel_source_decode_errors_total{source} = 2 and rw_source_errors has the record twice, " +
 				"indistinguishable; want 1 (or a column naming the view)")
 		}
