@@ -410,8 +410,8 @@ func (e dtErr) toError(t Type, s, zone string) error {
 // to 294276 AD. Runnel counts timestamp microseconds from 1970 rather than 2000, so its last
 // representable timestamp is in 294247 AD, 30 years short of PostgreSQL's.
 var (
-	minDate      = daysFromCivil(-4713, 11, 24)
-	maxDate      = daysFromCivil(5874897, 12, 31)
+	minDate      = DaysFromCivil(-4713, 11, 24)
+	maxDate      = DaysFromCivil(5874897, 12, 31)
 	maxTimestamp = TimestampInfinity - 1
 )
 
@@ -437,7 +437,7 @@ func parseDate(s string, loc *time.Location) (Datum, error) {
 	if !in.hasDate {
 		return NullDatum, errDatetimeSyntax(Date, s)
 	}
-	days := daysFromCivil(in.year, in.mon, in.day)
+	days := DaysFromCivil(in.year, in.mon, in.day)
 	if days < minDate || days > maxDate {
 		return NullDatum, pgerr.New(pgerr.DatetimeFieldOverflow, "date out of range: \"%s\"", s)
 	}
@@ -490,14 +490,14 @@ func parseTimestamp(t Type, s string, loc *time.Location) (Datum, error) {
 	case "today", "tomorrow", "yesterday":
 		days := TimeToDate(time.Now().In(loc)) + map[string]int64{"tomorrow": 1, "yesterday": -1}[in.special]
 		in.hasDate, in.hasTime = true, false
-		in.year, in.mon, in.day = civilFromDays(days)
+		in.year, in.mon, in.day = CivilFromDays(days)
 	default:
 		return NullDatum, errDatetimeSyntax(t, s)
 	}
 	if !in.hasDate {
 		return NullDatum, errDatetimeSyntax(t, s)
 	}
-	days := daysFromCivil(in.year, in.mon, in.day)
+	days := DaysFromCivil(in.year, in.mon, in.day)
 	if days < minDate || days > maxTimestamp/MicrosPerDay || days*MicrosPerDay > maxTimestamp-in.tod {
 		return NullDatum, pgerr.New(pgerr.DatetimeFieldOverflow, "timestamp out of range: \"%s\"", s)
 	}

@@ -11,7 +11,7 @@ func appendDate(buf []byte, days int64) []byte {
 	case DateNegInfinity:
 		return append(buf, "-infinity"...)
 	}
-	y, m, d := civilFromDays(days)
+	y, m, d := CivilFromDays(days)
 	buf = appendYMD(buf, y, m, d)
 	if y <= 0 {
 		buf = append(buf, " BC"...)
@@ -78,7 +78,7 @@ func appendTimestamp(buf []byte, micros int64) []byte {
 		return append(buf, "-infinity"...)
 	}
 	days, tod := splitTimestamp(micros)
-	y, m, d := civilFromDays(days)
+	y, m, d := CivilFromDays(days)
 	buf = appendYMD(buf, y, m, d)
 	buf = append(buf, ' ')
 	buf = appendTimeOfDay(buf, tod)
@@ -102,7 +102,7 @@ func appendTimestamptz(buf []byte, micros int64, loc *time.Location) []byte {
 		_, off = time.UnixMicro(micros).In(loc).Zone()
 	}
 	days, tod := splitTimestamp(micros + int64(off)*MicrosPerSecond)
-	y, m, d := civilFromDays(days)
+	y, m, d := CivilFromDays(days)
 	buf = appendYMD(buf, y, m, d)
 	buf = append(buf, ' ')
 	buf = appendTimeOfDay(buf, tod)

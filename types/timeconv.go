@@ -41,13 +41,14 @@ func DateToTime(days int64) time.Time { return time.Unix(days*SecondsPerDay, 0).
 // TimeToDate returns the date of t's wall clock in t's location, as days since 1970-01-01.
 func TimeToDate(t time.Time) int64 {
 	y, m, d := t.Date()
-	return daysFromCivil(int64(y), int(m), d)
+	return DaysFromCivil(int64(y), int(m), d)
 }
 
 // daysFromCivil converts a proleptic Gregorian date (astronomical year numbering: 0 is 1 BC) to days
 // since 1970-01-01 without going through time.Time, which keeps date arithmetic allocation- and
 // zone-free (Howard Hinnant's algorithm).
-func daysFromCivil(y int64, m, d int) int64 {
+// DaysFromCivil converts a proleptic Gregorian date to days since 1970-01-01.
+func DaysFromCivil(y int64, m, d int) int64 {
 	if m <= 2 {
 		y--
 	}
@@ -59,8 +60,8 @@ func daysFromCivil(y int64, m, d int) int64 {
 	return era*146097 + doe - 719468
 }
 
-// civilFromDays is the inverse of daysFromCivil.
-func civilFromDays(z int64) (y int64, m, d int) {
+// CivilFromDays is the inverse of DaysFromCivil.
+func CivilFromDays(z int64) (y int64, m, d int) {
 	z += 719468
 	era := floorDiv(z, 146097)
 	doe := z - era*146097

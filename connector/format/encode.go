@@ -136,7 +136,7 @@ func appendTimestamp(buf []byte, d types.Datum, tz bool) []byte {
 	us := d.Int()
 	days := floorDiv(us, types.MicrosPerDay)
 	tod := us - days*types.MicrosPerDay
-	y, m, dd := civilFromDays(days)
+	y, m, dd := types.CivilFromDays(days)
 	if y < 1 || y > 9999 || us == types.TimestampInfinity || us == types.TimestampNegInfinity {
 		buf = append(buf, '"')
 		buf = types.AppendText(buf, d, time.UTC)

@@ -25,7 +25,7 @@ func ymd(b []byte) (int64, bool) {
 	if !ok1 || !ok2 || !ok3 || y < 1 || m < 1 || m > 12 || d < 1 || d > daysIn(y, m) {
 		return 0, false
 	}
-	return daysFromCivil(y, m, d), true
+	return types.DaysFromCivil(int64(y), m, d), true
 }
 
 // parseTimestamp reads YYYY-MM-DD[T ]HH:MM:SS[.fraction][Z|±HH[:MM]] into microseconds since the
@@ -152,46 +152,4 @@ func daysIn(y, m int) int {
 		return 30
 	}
 	return 31
-}
-
-// daysFromCivil converts a Gregorian date to days since 1970-01-01 (Howard Hinnant's algorithm); the
-// years here are 0000-9999, so plain division is floor division.
-func daysFromCivil(y, m, d int) int64 {
-	yy := int64(y)
-	if m <= 2 {
-		yy--
-	}
-	era := yy / 400
-	if yy < 0 {
-		era = (yy - 399) / 400
-	}
-	yoe := yy - era*400
-	mp := int64((m + 9) % 12)
-	doy := (153*mp+2)/5 + int64(d) - 1
-	doe := yoe*365 + yoe/4 - yoe/100 + doy
-	return era*146097 + doe - 719468
-}
-
-// civilFromDays is the inverse of daysFromCivil.
-func civilFromDays(z int64) (y int64, m, d int) {
-	z += 719468
-	era := z / 146097
-	if z < 0 {
-		era = (z - 146096) / 146097
-	}
-	doe := z - era*146097
-	yoe := (doe - doe/1460 + doe/36524 - doe/146096) / 365
-	y = yoe + era*400
-	doy := doe - (365*yoe + yoe/4 - yoe/100)
-	mp := (5*doy + 2) / 153
-	d = int(doy - (153*mp+2)/5 + 1)
-	if mp < 10 {
-		m = int(mp + 3)
-	} else {
-		m = int(mp - 9)
-	}
-	if m <= 2 {
-		y++
-	}
-	return y, m, d
 }
