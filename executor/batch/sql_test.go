@@ -123,17 +123,7 @@ func TestSQL(t *testing.T) {
 		{"SELECT * FROM (VALUES (1, 'x'), (2, 'y')) AS v(a, b) WHERE a > 1", "2|y"},
 	}
 	for _, tc := range tests {
-		t.Run(tc.q, func(t *testing.T) {
-			rows, err := db.query(t, tc.q)
-			if err != nil {
-				t.Fatalf("%v", err)
-			}
-			var want []string
-			if tc.want != "" {
-				want = strings.Split(tc.want, ";")
-			}
-			expectRows(t, rows, want...)
-		})
+		db.expectQuery(t, tc.q, tc.want)
 	}
 }
 
@@ -152,4 +142,21 @@ func TestSQLErrors(t *testing.T) {
 			}
 		})
 	}
+}
+
+// expectQuery runs q as a subtest and checks its rows: want is rows separated by ';', columns by
+// '|' ("" for no rows).
+func (db *sqlDB) expectQuery(t *testing.T, q, want string) {
+	t.Helper()
+	t.Run(q, func(t *testing.T) {
+		rows, err := db.query(t, q)
+		if err != nil {
+			t.Fatalf("%v", err)
+		}
+		var w []string
+		if want != "" {
+			w = strings.Split(want, ";")
+		}
+		expectRows(t, rows, w...)
+	})
 }

@@ -35,17 +35,7 @@ func TestTableFunc(t *testing.T) {
 		{"SELECT id, (SELECT count(*) FROM generate_series(1, t.id)) FROM t ORDER BY id", "1|1;2|2;3|3;4|4"},
 	}
 	for _, tc := range tests {
-		t.Run(tc.q, func(t *testing.T) {
-			rows, err := db.query(t, tc.q)
-			if err != nil {
-				t.Fatalf("%v", err)
-			}
-			var want []string
-			if tc.want != "" {
-				want = strings.Split(tc.want, ";")
-			}
-			expectRows(t, rows, want...)
-		})
+		db.expectQuery(t, tc.q, tc.want)
 	}
 }
 
