@@ -61,6 +61,10 @@ type Engine struct {
 	stopOnce                   sync.Once
 }
 
+// tableCacheBytes is what one state table's cache may hold when the others leave it room: enough
+// for a view that has the server to itself to use most of the shared budget.
+func (e *Engine) tableCacheBytes() int64 { return e.cfg.CacheSize / 4 }
+
 // Open opens (or creates) the database in cfg.DataDir and restarts every table's and view's
 // streaming job from the last committed epoch.
 func Open(cfg Config) (*Engine, error) {
@@ -79,7 +83,14 @@ func Open(cfg Config) (*Engine, error) {
 	if cfg.Parallelism <= 0 {
 		cfg.Parallelism = runtime.GOMAXPROCS(0)
 	}
-	store, err := storage.Open(cfg.DataDir, storage.Options{CacheSize: cfg.CacheSize / 4, Logger: cfg.Logger})
+	// --cache-size is every cache together: a quarter is Pebble's block cache, the rest is shared
+	// by the operators' state caches, whatever the number of views (storage.Budget).
+	store, err := storage.Open(cfg.DataDir, storage.Options{
+		CacheSize: cfg.CacheSize / 4, StateCacheBytes: cfg.CacheSize - cfg.CacheSize/4,
+		// An epoch's writes sit in memory (dirty cache entries, the actors' batches, the epoch's
+		// batch) until it commits: a checkpoint starts early once they reach this.
+		EpochBytes: cfg.CacheSize / 32,
+		Logger:     cfg.Logger})
 	if err != nil {
 		return nil, fmt.Errorf("open engine: %w", err)
 	}
@@ -173,7 +184,7 @@ func (e *Engine) startTable(r *catalog.Relation) {
 	out := stream.NewFanout(r.ID, len(r.Columns), e.takeSubscribers(r.ID)...)
 	m := &stream.Materialize{
 		JobID: r.ID, Table: storage.TableID(r.ID), Types: r.Types(), PK: r.PK, In: ch, Out: out,
-		Coord: e.coord, Store: e.store, Log: e.log, CacheBytes: e.cfg.CacheSize / 8,
+		Coord: e.coord, Store: e.store, Log: e.log, CacheBytes: e.tableCacheBytes(),
 		Metrics: metrics.ForView(r.Name),
 	}
 	go m.Run()

@@ -134,7 +134,7 @@ func (e *Engine) buildView(r *catalog.Relation, sp *planner.StreamPlan, backfill
 	cfg := stream.ViewConfig{
 		JobID: r.ID, Name: r.Name, StateTables: r.StateTables, View: r.ID, Out: out, Parallelism: parallelism,
 		NewEnv: func() *stream.Env {
-			return &stream.Env{Store: e.store, CacheBytes: e.cfg.CacheSize / 8,
+			return &stream.Env{Store: e.store, CacheBytes: e.tableCacheBytes(),
 				Ctx: &expr.Context{Location: time.UTC, Now: time.Now()}}
 		},
 		Coord: e.coord, Store: e.store, Log: e.log,

@@ -226,7 +226,7 @@ func (e *Engine) startConnectorTable(r *catalog.Relation) {
 	out := stream.NewFanout(r.ID, len(r.Columns), e.takeSubscribers(r.ID)...)
 	m := &stream.Materialize{
 		JobID: r.ID, Table: storage.TableID(r.ID), Types: r.Types(), PK: r.PK, In: ch, Out: out,
-		Coord: e.coord, Store: e.store, Log: e.log, CacheBytes: e.cfg.CacheSize / 8,
+		Coord: e.coord, Store: e.store, Log: e.log, CacheBytes: e.tableCacheBytes(),
 		Metrics: vm, FromSource: true,
 	}
 	e.mu.Lock()

@@ -74,6 +74,10 @@ var (
 		Help:    "Size of each committed epoch's write batch.",
 		Buckets: prometheus.ExponentialBuckets(64, 4, 12), // 64 B .. 256 MiB
 	})
+	EarlyBarriers = promauto.NewCounter(prometheus.CounterOpts{
+		Name: "runnel_early_barriers_total",
+		Help: "Barriers injected before the barrier interval because an epoch's writes reached the epoch size limit.",
+	})
 	EpochFailures = promauto.NewCounter(prometheus.CounterOpts{
 		Name: "runnel_epoch_failures_total",
 		Help: "Epochs that failed to commit.",

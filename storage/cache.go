@@ -26,6 +26,7 @@ type cache struct {
 	hand    int
 	used    int64
 	budget  int64
+	acct    account // the server-wide share, see Budget
 }
 
 type entry struct {
@@ -114,7 +115,7 @@ func (c *cache) ringRemove(i uint32) {
 // left. Each step either clears a reference bit or evicts, so a call costs
 // at most two passes over the ring and amortised O(1) per insertion.
 func (c *cache) evict() {
-	for c.used > c.budget && len(c.ring) > 0 {
+	for len(c.ring) > 0 && c.over() {
 		if c.hand >= len(c.ring) {
 			c.hand = 0
 		}
@@ -130,6 +131,10 @@ func (c *cache) evict() {
 		c.drop(i)
 	}
 }
+
+// over reports whether the cache should shrink: it is over its own budget, or the server's
+// caches together are over theirs.
+func (c *cache) over() bool { return c.used > c.budget || c.acct.over(c.used) }
 
 // drop frees entry i's slot.
 func (c *cache) drop(i uint32) {

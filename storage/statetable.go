@@ -65,6 +65,8 @@ type StateTable struct {
 	// blind are the epoch's PutBlind writes, their bytes in arena.
 	blind []blindWrite
 	arena []byte
+	// unreported is the bytes written since the last report to the store's epoch accounting.
+	unreported int64
 }
 
 // blindWrite locates one PutBlind write in the arena: key [k, v), value [v, end).
@@ -77,7 +79,8 @@ type pinGroup struct {
 }
 
 // NewStateTable returns the state table for table t whose cache holds about
-// cacheBytes (DefaultStateCacheBytes if <= 0) of clean entries. Dirty and
+// cacheBytes (DefaultStateCacheBytes if <= 0) of clean entries, and less when the store's
+// caches together are over Options.StateCacheBytes. Dirty and
 // pinned entries are not bounded by it: an epoch's writes stay in memory
 // until its commit.
 func NewStateTable(s *Store, t TableID, cacheBytes int64) *StateTable {
@@ -85,7 +88,9 @@ func NewStateTable(s *Store, t TableID, cacheBytes int64) *StateTable {
 	if cacheBytes <= 0 {
 		cacheBytes = DefaultStateCacheBytes
 	}
-	return &StateTable{s: s, t: t, c: newCache(cacheBytes), overlaySorted: true}
+	st := &StateTable{s: s, t: t, c: newCache(cacheBytes), overlaySorted: true}
+	st.c.acct = newAccount(s.budget, st)
+	return st
 }
 
 // Table is the table id the state lives in.
@@ -125,7 +130,7 @@ func (st *StateTable) Get(key []byte) ([]byte, bool, error) {
 func (st *StateTable) insertClean(key, val []byte, flags uint8) uint32 {
 	i := st.c.add(key, val, flags)
 	st.c.ringAdd(i)
-	if st.c.used > st.c.budget {
+	if st.c.over() {
 		st.releasePins()
 		// Keep the entry just read out of reach of this sweep: the caller
 		// holds its value.
@@ -154,17 +159,29 @@ func (st *StateTable) PutBlind(key, value []byte) {
 	v := len(st.arena)
 	st.arena = append(st.arena, value...)
 	st.blind = append(st.blind, blindWrite{k: k, v: v, end: len(st.arena)})
+	st.noteWrite(len(key) + len(value))
+}
+
+// noteWrite counts n written bytes towards the store's epoch size, in steps of writeReportBytes so
+// that writers do not share a counter per row.
+func (st *StateTable) noteWrite(n int) {
+	st.unreported += int64(n)
+	if st.unreported >= writeReportBytes {
+		st.s.noteWrites(st.unreported)
+		st.unreported = 0
+	}
 }
 
 // Delete removes key.
 func (st *StateTable) Delete(key []byte) { st.write(key, nil, fAbsent) }
 
 func (st *StateTable) write(key, value []byte, absent uint8) {
+	st.noteWrite(len(key) + len(value))
 	i, ok := st.c.index[string(key)]
 	if !ok {
 		i = st.c.add(key, value, absent|fDirty)
 		st.markDirty(i, true)
-		if st.c.used > st.c.budget {
+		if st.c.over() {
 			st.releasePins()
 			st.c.evict()
 		}

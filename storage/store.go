@@ -19,8 +19,18 @@ import (
 type Options struct {
 	// CacheSize is Pebble's block cache in bytes; 0 means 64 MiB. Pebble's
 	// memtables (up to 64 MiB) come on top. Operator caches (StateTable) are
-	// separate and sized per table.
+	// separate: see StateCacheBytes.
 	CacheSize int64
+	// StateCacheBytes bounds the operator caches of every StateTable (and
+	// whatever else joins StateBudget) together; 0 means each table is
+	// bounded only by its own allowance.
+	StateCacheBytes int64
+	// EpochBytes is how much state written since the last barrier makes
+	// EpochFull fire: every written byte is held in memory (in caches and
+	// batches) until its epoch commits, so a checkpoint coordinator that
+	// starts an epoch early when it fires bounds that memory whatever the
+	// write rate. 0 never fires.
+	EpochBytes int64
 	// NoSync skips the fsync of each Commit. The zero value (sync) is what
 	// exactly-once needs across power loss. With NoSync a commit is still
 	// atomic, but a crash may lose the last commits that returned: after
@@ -54,6 +64,13 @@ type Store struct {
 	// committed mirrors the epoch key for lock-free CommittedEpoch.
 	committed atomic.Uint64
 	closed    atomic.Bool
+	budget    *Budget
+
+	// writes is the state written since ResetWrites, reported in steps by
+	// the state tables; full gets a token when it passes epochBytes.
+	writes     atomic.Int64
+	epochBytes int64
+	full       chan struct{}
 }
 
 // Open opens (creating if needed) the store in dir. Only one process may
@@ -124,7 +141,8 @@ func open(dir string, opts Options, lock *pebble.Lock) (*Store, error) {
 	if err != nil {
 		return nil, fmt.Errorf("storage: open pebble in %s: %w", dir, err)
 	}
-	s := &Store{db: db, lock: lock, dir: dir, writeOpts: pebble.Sync}
+	s := &Store{db: db, lock: lock, dir: dir, writeOpts: pebble.Sync, budget: NewBudget(opts.StateCacheBytes),
+		epochBytes: opts.EpochBytes, full: make(chan struct{}, 1)}
 	if opts.NoSync {
 		s.writeOpts = pebble.NoSync
 	}
@@ -242,6 +260,42 @@ func (s *Store) NewIter(t TableID, lo, hi []byte) *Iter {
 
 // Metrics exposes Pebble's metrics for monitoring.
 func (s *Store) Metrics() *pebble.Metrics { return s.db.Metrics() }
+
+// writeReportBytes is the step in which state tables report their writes.
+const writeReportBytes = 64 << 10
+
+func (s *Store) noteWrites(n int64) {
+	if w := s.writes.Add(n); s.epochBytes > 0 && w >= s.epochBytes && w-n < s.epochBytes {
+		select {
+		case s.full <- struct{}{}:
+		default:
+		}
+	}
+}
+
+// EpochFull receives a token when the state written since the last ResetWrites passes
+// Options.EpochBytes.
+func (s *Store) EpochFull() <-chan struct{} { return s.full }
+
+// Overloaded reports whether the state written since the last barrier is twice
+// Options.EpochBytes: the epoch before is still committing and the early barrier
+// cannot start yet. Sources stop reading until it can, which is what bounds an
+// epoch's memory when commits are slower than the operators.
+func (s *Store) Overloaded() bool {
+	return s.epochBytes > 0 && s.writes.Load() >= 2*s.epochBytes
+}
+
+// ResetWrites starts counting an epoch's writes afresh (at a barrier), dropping a pending token.
+func (s *Store) ResetWrites() {
+	s.writes.Store(0)
+	select {
+	case <-s.full:
+	default:
+	}
+}
+
+// StateBudget is the budget the operator caches share (Options.StateCacheBytes).
+func (s *Store) StateBudget() *Budget { return s.budget }
 
 // TableDiskUsage estimates the on-disk bytes of table t's keys from the sstables that overlap its
 // key range, from their indexes, without reading data. Rows still in the memtable are not counted;

@@ -99,6 +99,10 @@ func (c *Coordinator) loop() {
 			return
 		case <-t.C:
 		case <-c.kick:
+		case <-c.store.EpochFull():
+			// So much state was written since the last barrier that holding it until the next
+			// tick would cost more memory than the configuration allows: checkpoint now.
+			metrics.EarlyBarriers.Inc()
 		}
 		if err := c.checkpoint(); err != nil {
 			c.log.Error("checkpoint failed", "err", err)
@@ -191,6 +195,7 @@ func (c *Coordinator) epochLocked(m *Mutation, extra func(b *storage.Batch) erro
 	defer metrics.BarriersInFlight.Dec()
 	writers := 0
 	barrier := &Barrier{Epoch: epoch, Mutation: m}
+	c.store.ResetWrites()
 	for _, j := range c.jobs {
 		writers += j.Writers
 		for _, src := range j.Sources {

@@ -149,7 +149,7 @@ func NewHashJoin(env *Env, table storage.TableID, kind JoinKind,
 		// Reads go through the bucket cache, so the state table's own cache only holds
 		// recent writes: it gets a quarter of the budget.
 		st:    storage.NewStateTable(env.Store, table, max(budget/4, 1)),
-		cache: newBucketCache(budget * 3 / 4),
+		cache: newBucketCache(budget*3/4, env.Store.StateBudget()),
 		ctx:   env.Ctx,
 		out:   out,
 		semi:  kind == LeftSemi || kind == LeftAnti,

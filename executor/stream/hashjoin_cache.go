@@ -28,7 +28,8 @@ type bucketCache struct {
 	lru      joinBucket // sentinel: lru.next is the most recently used bucket
 	used     int64
 	budget   int64
-	end      []byte // scratch for a bucket's upper bound
+	over     func(used int64) bool // the server-wide cache budget's check
+	end      []byte                // scratch for a bucket's upper bound
 	hits     uint64
 	misses   uint64
 }
@@ -63,8 +64,9 @@ const (
 	indexAt = 32
 )
 
-func newBucketCache(budget int64) *bucketCache {
+func newBucketCache(budget int64, shared *storage.Budget) *bucketCache {
 	c := &bucketCache{m: map[string]*joinBucket{}, budget: budget}
+	c.over = storage.BudgetCheck(shared, c)
 	c.lru.next, c.lru.prev = &c.lru, &c.lru
 	return c
 }
@@ -147,12 +149,16 @@ func (c *bucketCache) checkEmpty(st *storage.StateTable) error {
 func (c *bucketCache) resized(b *joinBucket, delta int64) {
 	if c.m[b.key] == b {
 		c.used += delta
+		if delta > 0 {
+			// Rows added to cached buckets grow the cache as surely as new buckets do.
+			c.shrink(b)
+		}
 	}
 }
 
 // shrink evicts the least recently used buckets, but not keep, until the cache fits its budget.
 func (c *bucketCache) shrink(keep *joinBucket) {
-	for c.used > c.budget {
+	for c.used > c.budget || c.over(c.used) {
 		b := c.lru.prev
 		if b == keep {
 			b = b.prev

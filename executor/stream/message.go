@@ -50,4 +50,4 @@ type KV struct {
 
 // ChannelSize is the capacity of the channels between actors, in messages. Bounded channels give
 // back-pressure all the way to the sources.
-const ChannelSize = 16
+const ChannelSize = 4

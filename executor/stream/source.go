@@ -91,6 +91,10 @@ func (s *SourceReader) Run() {
 	dirty := map[int32]int64{}
 	var newest int64 // event time of the epoch's newest record
 	for {
+		in := batches
+		if s.Store.Overloaded() {
+			in = nil // wait for the next barrier: see storage.Store.Overloaded
+		}
 		select {
 		case m := <-s.Barriers:
 			b := m.Barrier
@@ -106,7 +110,7 @@ func (s *SourceReader) Run() {
 			if b.Stops(s.JobID) {
 				return
 			}
-		case sb := <-batches:
+		case sb := <-in:
 			if sb.Chunk != nil && sb.Chunk.Len() > 0 {
 				s.Out <- Message{Chunk: sb.Chunk}
 			}
