@@ -117,9 +117,13 @@ func open(dir string, opts Options, lock *pebble.Lock) (*Store, error) {
 		FormatMajorVersion: pebble.FormatNewest,
 		// Larger memtables and a roomy L0 favour the write-heavy, per-epoch
 		// commit pattern (the defaults, 4 MiB and 12 files, stall writes
-		// under sustained streaming load on two cores).
+		// under sustained streaming load on two cores). Compacting L0 only
+		// once 8 files gathered rewrites each byte fewer times: q0 through
+		// Kafka over 3M events went from 574k to 691k events/s (compaction
+		// was a sixth of the server's CPU); reads stay cheap thanks to the
+		// bloom filters.
 		MemTableSize:          memTableSize,
-		L0CompactionThreshold: 2,
+		L0CompactionThreshold: 8,
 		L0StopWritesThreshold: 1000,
 		LBaseMaxBytes:         64 << 20,
 		Levels:                make([]pebble.LevelOptions, 7),
