@@ -89,7 +89,7 @@ func Open(cfg Config) (*Engine, error) {
 		CacheSize: cfg.CacheSize / 4, StateCacheBytes: cfg.CacheSize - cfg.CacheSize/4,
 		// An epoch's writes sit in memory (dirty cache entries, the actors' batches, the epoch's
 		// batch) until it commits: a checkpoint starts early once they reach this.
-		EpochBytes: cfg.CacheSize / 32,
+		EpochBytes: cfg.CacheSize / 16,
 		Logger:     cfg.Logger})
 	if err != nil {
 		return nil, fmt.Errorf("open engine: %w", err)

@@ -43,7 +43,7 @@ func (c *config) freshness(ctx context.Context, q Query, fc freshnessConfig) (p5
 	if err := b.createTopics(ctx, prefix, 1); err != nil {
 		return 0, 0, "", err
 	}
-	args := append(slices.Clone(c.serverArgs), "--barrier-interval", "50ms")
+	args := append([]string{"--barrier-interval", "50ms"}, c.serverArgs...)
 	srv, err := startServer(ctx, c.bin, args...)
 	if err != nil {
 		return 0, 0, "", err

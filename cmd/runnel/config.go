@@ -22,8 +22,11 @@ type serveConfig struct {
 	Insecure        bool
 	BarrierInterval time.Duration
 	CacheSize       int64
-	LogLevel        slog.Level
-	Parallelism     int
+	// MemoryLimit is the memory the server aims to stay under (0: derived from CacheSize, < 0:
+	// none); see goMemoryLimit.
+	MemoryLimit int64
+	LogLevel    slog.Level
+	Parallelism int
 	// KafkaAddr, set by `runnel playground`, is where the embedded Kafka-protocol broker listens.
 	KafkaAddr       string
 	KafkaPartitions int
@@ -106,6 +109,21 @@ func parseArgs(args []string, getenv func(string) string, out io.Writer) (comman
 		cfg.CacheSize = n
 		return nil
 	})
+	fs.Func("memory-limit", "memory the server aims to stay within, a size like --cache-size, or off (default 2 x --cache-size + 256MiB)", func(s string) error {
+		if s == "off" {
+			cfg.MemoryLimit = -1
+			return nil
+		}
+		n, err := parseSize(s)
+		if err != nil {
+			return err
+		}
+		if n <= 0 {
+			return fmt.Errorf("want a positive size or off")
+		}
+		cfg.MemoryLimit = n
+		return nil
+	})
 	logLevel := fs.String("log-level", "info", "debug, info, warn or error")
 	fs.IntVar(&cfg.Parallelism, "parallelism", 0, "instances of each partitioned part of a materialized view (default: the number of cores)")
 	if playground {
@@ -166,6 +184,27 @@ func parseArgs(args []string, getenv func(string) string, out io.Writer) (comman
 			"set --password (or RUNNEL_PASSWORD), listen on 127.0.0.1, or pass --insecure", cfg.Listen)
 	}
 	return cmd, cfg, nil
+}
+
+// goMemoryLimit is the soft limit for the Go runtime (debug.SetMemoryLimit) that keeps the server
+// within --memory-limit, or 0 for none. Pebble's block cache and memtables are allocated outside the
+// Go heap, so they are taken off the top. Without a limit the Go heap grows to twice what is live
+// before collecting (GOGC=100): the operator caches are bounded by --cache-size, but their garbage
+// and that of every decoded row would double the server's footprint.
+func goMemoryLimit(cfg serveConfig) int64 {
+	limit := cfg.MemoryLimit
+	switch {
+	case limit < 0:
+		return 0
+	case limit == 0 && cfg.KafkaAddr != "":
+		// The playground's embedded broker keeps every topic in this process's heap: a default
+		// limit would have the collector chase data that is all live.
+		return 0
+	case limit == 0:
+		limit = 2*cfg.CacheSize + 256<<20
+	}
+	offHeap := cfg.CacheSize/4 + 64<<20 // engine.Open gives Pebble a quarter of the cache; two 32 MiB memtables
+	return max(limit-offHeap, 64<<20)
 }
 
 func checkAddr(flagName, addr string) error {

@@ -69,6 +69,11 @@ func TestParseArgs(t *testing.T) {
 		{name: "bad port", args: []string{"--listen", "127.0.0.1:99999"}, wantErr: "bad port"},
 		{name: "bad metrics addr", args: []string{"--metrics-addr", "nope"}, wantErr: "--metrics-addr"},
 		{name: "bad cache size", args: []string{"--cache-size", "lots"}, wantErr: "bad size"},
+		{name: "memory limit", args: []string{"--memory-limit", "2GiB"}, wantCmd: cmdServe,
+			want: with(func(c *serveConfig) { c.MemoryLimit = 2 << 30 })},
+		{name: "memory limit off", args: []string{"--memory-limit", "off"}, wantCmd: cmdServe,
+			want: with(func(c *serveConfig) { c.MemoryLimit = -1 })},
+		{name: "memory limit zero", args: []string{"--memory-limit", "0"}, wantErr: "positive size or off"},
 		{name: "bad log level", args: []string{"--log-level", "chatty"}, wantErr: "--log-level"},
 		{name: "zero barrier", args: []string{"--barrier-interval", "0s"}, wantErr: "must be positive"},
 		{name: "empty data dir", args: []string{"--data-dir", ""}, wantErr: "--data-dir"},
@@ -128,6 +133,27 @@ func TestParseSize(t *testing.T) {
 		}
 		if got != tt.want {
 			t.Errorf("parseSize(%q) = %d, want %d", tt.in, got, tt.want)
+		}
+	}
+}
+
+func TestGoMemoryLimit(t *testing.T) {
+	tests := []struct {
+		name string
+		cfg  serveConfig
+		want int64
+	}{
+		// 2 x 256 MiB + 256 MiB, less Pebble's 64 MiB block cache and 64 MiB of memtables.
+		{"default", serveConfig{CacheSize: 256 << 20}, 640 << 20},
+		{"explicit", serveConfig{CacheSize: 256 << 20, MemoryLimit: 4 << 30}, 4<<30 - 128<<20},
+		{"off", serveConfig{CacheSize: 256 << 20, MemoryLimit: -1}, 0},
+		{"playground keeps its broker's topics in the heap", serveConfig{CacheSize: 256 << 20, KafkaAddr: "127.0.0.1:9092"}, 0},
+		{"playground with an explicit limit", serveConfig{CacheSize: 256 << 20, KafkaAddr: "127.0.0.1:9092", MemoryLimit: 1 << 30}, 1<<30 - 128<<20},
+		{"never below 64 MiB", serveConfig{CacheSize: 1 << 30, MemoryLimit: 100 << 20}, 64 << 20},
+	}
+	for _, tc := range tests {
+		if got := goMemoryLimit(tc.cfg); got != tc.want {
+			t.Errorf("%s: goMemoryLimit = %d MiB, want %d MiB", tc.name, got>>20, tc.want>>20)
 		}
 	}
 }

@@ -12,6 +12,7 @@ import (
 	"net/http"
 	"os"
 	"os/signal"
+	"runtime/debug"
 	"syscall"
 	"time"
 
@@ -91,6 +92,11 @@ func serve(cfg serveConfig, logger *slog.Logger, stdout io.Writer) error {
 		fmt.Fprintf(stdout, "runnel: embedded Kafka broker on %s (topics are created on first use with %d partitions)\n", broker.Addr(), cfg.KafkaPartitions)
 	}
 
+	if os.Getenv("GOMEMLIMIT") == "" { // an explicit GOMEMLIMIT wins
+		if limit := goMemoryLimit(cfg); limit > 0 {
+			debug.SetMemoryLimit(limit)
+		}
+	}
 	eng, err := engine.Open(engine.Config{
 		DataDir:         cfg.DataDir,
 		CacheSize:       cfg.CacheSize,
