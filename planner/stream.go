@@ -288,9 +288,17 @@ func (sp *StreamPlan) agg(n *Agg) (Node, []int, error) {
 		return nil, nil, err
 	}
 	// The operator reads plain columns: compute group keys, arguments and filters below it.
+	// An expression used twice (q16's eight DISTINCT aggregates over two columns, their four
+	// filters) is computed once, and aggregates over one column can share their DISTINCT state
+	// (stream.HashAgg.shareDistinct compares argument columns).
 	var exprs []expr.Expr
 	var cols []Column
 	add := func(e expr.Expr) int {
+		for i, x := range exprs {
+			if x.Type() == e.Type() && x.String() == e.String() {
+				return i
+			}
+		}
 		exprs = append(exprs, e)
 		cols = append(cols, Column{Name: e.String(), Type: e.Type()})
 		return len(exprs) - 1

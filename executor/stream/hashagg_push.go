@@ -62,7 +62,7 @@ func (h *HashAgg) apply(g *aggGroup, a int, c *types.Chunk, i int, sign int64) e
 		for _, d := range args {
 			h.entBuf = codec.AppendKey(h.entBuf, d, false)
 		}
-		n, err := h.bump(h.entBuf, sign, nil)
+		n, err := h.bumpSlot(h.entBuf, spec.slot, spec.slots, sign)
 		if err != nil {
 			return err
 		}

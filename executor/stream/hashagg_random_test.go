@@ -40,6 +40,10 @@ func TestHashAggRandom(t *testing.T) {
 		call("array_agg", true, -1, []SortKey{{Col: 2}}, 2),
 		call("stddev_samp", false, -1, nil, 1),
 		call("min", true, -1, nil, 2),
+		// q16's shape: DISTINCT aggregates over one argument, some filtered, share a keyspace.
+		call("count", true, 3, nil, 1),
+		call("count", true, 3, nil, 2),
+		call("sum", true, 3, nil, 1),
 	}
 	for _, groupBy := range [][]int{{0}, nil} {
 		for seed := uint64(1); seed <= 3; seed++ {

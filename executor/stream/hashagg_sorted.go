@@ -53,6 +53,45 @@ func (h *HashAgg) bump(key []byte, sign int64, row []types.Datum) (int64, error)
 	return n, nil
 }
 
+// bumpSlot adds sign to count slot of the slots counts kept at key (a shared DISTINCT entry) and
+// returns it; the entry goes when every count is 0.
+func (h *HashAgg) bumpSlot(key []byte, slot, slots int, sign int64) (int64, error) {
+	v, ok, err := h.st.Get(key)
+	if err != nil {
+		return 0, fmt.Errorf("read input entry: %w", err)
+	}
+	counts := h.counts[:0]
+	for i := 0; i < slots; i++ {
+		var n int64
+		if ok {
+			var k int
+			if n, k = binary.Varint(v); k <= 0 {
+				return 0, fmt.Errorf("corrupt distinct entry %x", v)
+			}
+			v = v[k:]
+		}
+		counts = append(counts, n)
+	}
+	h.counts = counts
+	n := counts[slot] + sign
+	if n < 0 {
+		return 0, fmt.Errorf("retraction of an input that was never added")
+	}
+	counts[slot] = n
+	buf, live := h.valBuf[:0], false
+	for _, c := range counts {
+		buf = binary.AppendVarint(buf, c)
+		live = live || c != 0
+	}
+	h.valBuf = buf
+	if live {
+		h.st.Put(key, buf)
+	} else {
+		h.st.Delete(key)
+	}
+	return n, nil
+}
+
 // rebuild recomputes sorted aggregate a of g from its keyspace range: the first or last entry for
 // min/max, every entry in key order for string_agg/array_agg (each once when DISTINCT, else as
 // many times as it was added).
