@@ -48,6 +48,9 @@ type StateTable struct {
 	// unsorted and the next Iter sorts it.
 	overlay       []uint32
 	overlaySorted bool
+	// sortedLen: when the overlay is not sorted, overlay[:sortedLen] still is (see sortedOverlay).
+	sortedLen int
+	mergeBuf  []uint32
 	// pending are the Flushes whose batches are not known to be committed,
 	// oldest first.
 	pending []pinGroup
@@ -224,6 +227,7 @@ func (st *StateTable) markDirty(i uint32, toOverlay bool) {
 	e.flags |= fOverlay
 	if n := len(st.overlay); n > 0 && st.overlaySorted && st.c.entries[st.overlay[n-1]].key >= e.key {
 		st.overlaySorted = false
+		st.sortedLen = n
 	}
 	st.overlay = append(st.overlay, i)
 }
@@ -296,6 +300,7 @@ func (st *StateTable) releasePins() {
 		}
 	}
 	if released {
+		st.sortedLen = 0 // positions move: sort everything next time, unless already sorted
 		st.overlay = slices.DeleteFunc(st.overlay, func(i uint32) bool {
 			return st.c.entries[i].flags&fOverlay == 0
 		})
@@ -313,13 +318,33 @@ func (st *StateTable) CacheStats() (hits, misses uint64) { return st.hits, st.mi
 // pinned ones included.
 func (st *StateTable) CachedBytes() int64 { return st.c.used }
 
-// sortedOverlay returns the overlay sorted by key.
+// sortedOverlay returns the overlay sorted by key. Only the writes since the last sort are sorted,
+// then merged with the sorted rest: a join that loads a missing bucket after every chunk (Iter)
+// would otherwise sort the whole epoch's writes once per chunk.
 func (st *StateTable) sortedOverlay() []uint32 {
-	if !st.overlaySorted {
-		slices.SortFunc(st.overlay, func(a, b uint32) int {
-			return strings.Compare(st.c.entries[a].key, st.c.entries[b].key)
-		})
-		st.overlaySorted = true
+	if st.overlaySorted {
+		return st.overlay
 	}
+	cmp := func(a, b uint32) int { return strings.Compare(st.c.entries[a].key, st.c.entries[b].key) }
+	head, tail := st.overlay[:st.sortedLen], st.overlay[st.sortedLen:]
+	slices.SortFunc(tail, cmp)
+	if len(head) > 0 && cmp(head[len(head)-1], tail[0]) > 0 {
+		merged := st.mergeBuf[:0]
+		i, j := 0, 0
+		for i < len(head) && j < len(tail) {
+			if cmp(head[i], tail[j]) <= 0 {
+				merged = append(merged, head[i])
+				i++
+			} else {
+				merged = append(merged, tail[j])
+				j++
+			}
+		}
+		merged = append(append(merged, head[i:]...), tail[j:]...)
+		// The overlay's old backing array becomes the next merge's buffer.
+		st.overlay, st.mergeBuf = merged, st.overlay[:0]
+	}
+	st.overlaySorted = true
+	st.sortedLen = len(st.overlay)
 	return st.overlay
 }
