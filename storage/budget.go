@@ -30,9 +30,6 @@ const (
 // NewBudget returns a budget of limit bytes; limit <= 0 means unbounded.
 func NewBudget(limit int64) *Budget { return &Budget{limit: limit} }
 
-// Limit is the budget's size in bytes (<= 0: unbounded).
-func (b *Budget) Limit() int64 { return b.limit }
-
 // Used is the bytes the caches have published.
 func (b *Budget) Used() int64 { return b.used.Load() }
 
