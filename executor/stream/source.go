@@ -17,11 +17,19 @@ import (
 // partition the batch advanced.
 type SourceBatch struct {
 	Chunk *types.Chunk
-	Next  map[int32]int64
+	// Next holds the position after this batch of each split it read from (a Kafka partition's
+	// next offset), and under RowIDSplit the fetcher's next row id.
+	Next map[int32]int64
 	// EventTime is the newest record timestamp in the batch (Unix nanoseconds; 0 if unknown), for
 	// the freshness of the views the source feeds.
 	EventTime int64
 }
+
+// RowIDSplit is the pseudo-split under which a fetcher that numbers rows (the hidden _row_id of a
+// Kafka source without a key) keeps its next row id, so that the counter commits with the offsets:
+// after a crash the records read again are numbered from the committed counter, above every row
+// id any view holds. Kafka partitions are never negative.
+const RowIDSplit int32 = -1
 
 // Fetcher reads an external source (a Kafka topic) from given offsets and decodes it.
 type Fetcher interface {
