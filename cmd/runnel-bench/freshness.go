@@ -3,6 +3,8 @@ package main
 import (
 	"context"
 	"fmt"
+	"os"
+	"path/filepath"
 	"slices"
 	"sync/atomic"
 	"time"
@@ -84,6 +86,21 @@ func (c *config) freshness(ctx context.Context, q Query, fc freshnessConfig) (p5
 	start := time.Now()
 	prodDone := make(chan error, 1)
 	go func() { prodDone <- produceAtRate(ctx, b, recs, fc.rate, producedAt, &producedN) }()
+	// Under -profile the steady run is profiled too, and its metrics (barrier latency, epoch
+	// sizes) kept: a freshness tail is read there, not in the throughput run's profile.
+	profDone := make(chan error, 1)
+	if c.profileDir != "" {
+		go func() {
+			if err := os.MkdirAll(c.profileDir, 0o755); err != nil {
+				profDone <- err
+				return
+			}
+			profDone <- fetchProfile(ctx, srv.metricsAddr, int(fc.duration.Seconds()),
+				filepath.Join(c.profileDir, q.Name+"-fresh.cpu.pprof"))
+		}()
+	} else {
+		profDone <- nil
+	}
 
 	seenAt := make([]int64, len(watchedAt))
 	seen := 0
@@ -105,6 +122,15 @@ func (c *config) freshness(ctx context.Context, q Query, fc freshnessConfig) (p5
 		return 0, 0, "", err
 	}
 	end := time.Now().UnixNano()
+	if err := <-profDone; err != nil {
+		return 0, 0, "", fmt.Errorf("profile the freshness run: %w", err)
+	}
+	if c.profileDir != "" {
+		file := filepath.Join(c.profileDir, q.Name+"-fresh.metrics.txt")
+		if err := fetch(ctx, "http://"+srv.metricsAddr+"/metrics", 0, file); err != nil {
+			return 0, 0, "", fmt.Errorf("metrics of the freshness run: %w", err)
+		}
+	}
 	var lat []float64
 	skipBefore := start.Add(fc.warmup).UnixNano()
 	for i, p := range producedAt {

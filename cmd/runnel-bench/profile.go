@@ -54,9 +54,13 @@ func hasPprof(ctx context.Context, addr string) bool {
 }
 
 func fetchProfile(ctx context.Context, addr string, seconds int, file string) error {
+	return fetch(ctx, fmt.Sprintf("http://%s/debug/pprof/profile?seconds=%d", addr, seconds), seconds, file)
+}
+
+// fetch writes what url answers into file, allowing seconds for the answer to be ready.
+func fetch(ctx context.Context, url string, seconds int, file string) error {
 	ctx, cancel := context.WithTimeout(ctx, time.Duration(seconds+30)*time.Second)
 	defer cancel()
-	url := fmt.Sprintf("http://%s/debug/pprof/profile?seconds=%d", addr, seconds)
 	req, err := http.NewRequestWithContext(ctx, "GET", url, nil)
 	if err != nil {
 		return err

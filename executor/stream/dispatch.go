@@ -38,7 +38,7 @@ func (d *Dispatcher) target(c *types.Chunk, i int) int {
 func (d *Dispatcher) add(t int, op types.Op, c *types.Chunk, i int) {
 	b := d.bufs[t]
 	if b == nil {
-		b = types.NewChunk(d.width, types.MaxChunkRows)
+		b = types.NewChunk(d.width, chunkRoom(c.Len()))
 		d.bufs[t] = b
 	}
 	d.row = c.Row(i, d.row)

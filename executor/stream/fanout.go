@@ -23,7 +23,7 @@ func (f *Fanout) Emit(op types.Op, r types.Row) {
 		return
 	}
 	if f.buf == nil {
-		f.buf = types.NewChunk(f.width, types.MaxChunkRows)
+		f.buf = types.NewChunk(f.width, chunkRoom(0)) // grows as rows come: see chunkRoom
 	}
 	f.buf.Append(op, r)
 	if f.buf.Len() >= types.MaxChunkRows {

@@ -161,6 +161,7 @@ func (h *HopWindow) Push(_ int, c *types.Chunk) error {
 		return fmt.Errorf("time window: time column %d out of range (%d columns)", h.timeCol, len(c.Cols))
 	}
 	w := newChangeWriter(len(c.Cols)+2, h.out)
+	w.rows = c.Len() * int(min(h.units, types.MaxChunkRows))
 	for i := 0; i < c.Len(); i++ {
 		op := c.Op(i)
 		if op == types.UpdateDelete && i+1 < c.Len() && c.Op(i+1) == types.UpdateInsert {
@@ -221,8 +222,8 @@ func (h *HopWindow) timeWindows(c *types.Chunk, i int, starts []int64) ([]int64,
 
 // outRow is row i followed by the window starting at s. It reuses one buffer: the writer copies it.
 func (h *HopWindow) outRow(c *types.Chunk, i int, s int64) types.Row {
-	h.row = c.Row(i, h.row)
-	return append(h.row, types.NewInt(h.typ, s), types.NewInt(h.typ, s+h.size))
+	h.row = append(c.Row(i, h.row), types.NewInt(h.typ, s), types.NewInt(h.typ, s+h.size))
+	return h.row
 }
 
 func (h *HopWindow) Flush(uint64, *storage.Batch) error { return nil }

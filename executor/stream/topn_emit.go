@@ -16,6 +16,10 @@ type changeWriter struct {
 	deletesFirst bool
 	deletes      []*types.Chunk
 	rest         []*types.Chunk
+	// rows is how many rows the caller expects to write, if it knows: a chunk is sized for them,
+	// not for MaxChunkRows, since at a steady trickle most chunks carry a handful of rows and a
+	// full-size one (MaxChunkRows x width datums, ~400 KB for a bid) was most of the garbage.
+	rows int
 }
 
 func newChangeWriter(width int, out Output) *changeWriter {
@@ -44,7 +48,7 @@ func (w *changeWriter) addPair(old, cur types.Row) error {
 // room returns cs with a last chunk that can take n more rows.
 func (w *changeWriter) room(cs []*types.Chunk, n int) []*types.Chunk {
 	if len(cs) == 0 || cs[len(cs)-1].Len()+n > types.MaxChunkRows {
-		cs = append(cs, types.NewChunk(w.width, types.MaxChunkRows))
+		cs = append(cs, types.NewChunk(w.width, chunkRoom(max(n, w.rows))))
 	}
 	return cs
 }
@@ -61,4 +65,10 @@ func (w *changeWriter) flush() error {
 	}
 	w.deletes, w.rest = nil, nil
 	return nil
+}
+
+// chunkRoom is the capacity for a new chunk expected to take rows rows; a chunk grows by itself
+// past it, up to MaxChunkRows.
+func chunkRoom(rows int) int {
+	return min(types.MaxChunkRows, max(rows, 16))
 }
