@@ -394,7 +394,11 @@ func (b *viewBuilder) operator(n planner.Node, env *Env, table storage.TableID, 
 		return b.join(n, env, table, out)
 	case *planner.TopN:
 		in := n.Input
-		return NewTopN(env, table, colTypes(in.Columns()), b.p.Keys[in], n.GroupBy, sortKeys(n.Order), n.Offset, n.Limit, n.RankCol, out)
+		t, err := NewTopN(env, table, colTypes(in.Columns()), b.p.Keys[in], n.GroupBy, sortKeys(n.Order), n.Offset, n.Limit, n.RankCol, out)
+		if err == nil && planner.AppendOnly(in) {
+			t.SetAppendOnly()
+		}
+		return t, err
 	}
 	return nil, pgerr.Unsupported("%T is not supported in a materialized view", n)
 }

@@ -42,6 +42,8 @@ type TopN struct {
 
 	// changed maps each group touched this epoch to the smallest order+pk key changed in it.
 	changed map[string][]byte
+	// kept, for an append-only input, holds the groups touched this epoch: see SetAppendOnly.
+	kept map[string]*keptGroup
 
 	row    types.Row
 	keyBuf []byte
@@ -103,6 +105,9 @@ func (t *TopN) Push(_ int, c *types.Chunk) error {
 	if t.limit == 0 {
 		return nil // LIMIT 0: the output is always empty, no state is needed
 	}
+	if t.kept != nil {
+		return t.pushAppendOnly(c)
+	}
 	for i := 0; i < c.Len(); i++ {
 		t.row = c.Row(i, t.row)
 		var glen int
@@ -132,9 +137,15 @@ func (t *TopN) Flush(_ uint64, b *storage.Batch) error {
 		slices.Sort(groups)
 		w := newChangeWriter(t.outWidth(), t.out)
 		w.deletesFirst = true
-		for _, g := range groups {
-			if err := t.refreshGroup([]byte(g), t.changed[g], w); err != nil {
+		if t.kept != nil {
+			if err := t.flushAppendOnly(groups, w); err != nil {
 				return err
+			}
+		} else {
+			for _, g := range groups {
+				if err := t.refreshGroup([]byte(g), t.changed[g], w); err != nil {
+					return err
+				}
 			}
 		}
 		if err := w.flush(); err != nil {
@@ -142,6 +153,7 @@ func (t *TopN) Flush(_ uint64, b *storage.Batch) error {
 		}
 		clear(t.changed)
 	}
+	clear(t.kept)
 	t.st.Flush(b)
 	return nil
 }

@@ -6,6 +6,7 @@ import (
 	"sort"
 	"testing"
 
+	"github.com/runnel-db/runnel/codec"
 	"github.com/runnel-db/runnel/storage"
 	"github.com/runnel-db/runnel/types"
 )
@@ -20,6 +21,7 @@ type topnConfig struct {
 	orderBy       []SortKey
 	offset, limit int64
 	rank          bool
+	appendOnly    bool // SetAppendOnly: the input only inserts
 }
 
 // tr builds an input row; v < 0 means NULL.
@@ -130,6 +132,9 @@ func (h *topnHarness) open() {
 	op, err := NewTopN(testEnv(h.store), topnTable, topnTypes, []int{0}, h.cfg.groupBy, h.cfg.orderBy, h.cfg.offset, h.cfg.limit, h.cfg.rank, Output{Op: h.out})
 	if err != nil {
 		h.t.Fatal(err)
+	}
+	if h.cfg.appendOnly {
+		op.SetAppendOnly()
 	}
 	h.op = op
 }
@@ -426,5 +431,78 @@ func TestTopNRandomized(t *testing.T) {
 				h.restart()
 			}
 		}
+	}
+}
+
+// An insert-only input, as from a source: random configurations, rows with ties and NULLs, chunks
+// that straddle epochs and restarts (one after a push that was never committed). Beyond matching
+// the reference, the state must keep no more than offset+limit input rows per group.
+func TestTopNAppendOnly(t *testing.T) {
+	rng := rand.New(rand.NewSource(11))
+	keys := []SortKey{vAsc, vDesc, vAscNullsF, vDescNullL}
+	groups := []string{"a", "b", "c", "d"}
+	for iter := 0; iter < 16; iter++ {
+		cfg := topnConfig{
+			orderBy:    []SortKey{keys[rng.Intn(len(keys))]},
+			offset:     int64(rng.Intn(3)),
+			limit:      int64(1 + rng.Intn(4)),
+			rank:       rng.Intn(2) == 0,
+			appendOnly: true,
+		}
+		if rng.Intn(3) > 0 {
+			cfg.groupBy = []int{1}
+		}
+		h := newTopNHarness(t, cfg)
+		nextID := int64(1)
+		for epoch := 0; epoch < 30; epoch++ {
+			var changes []topnChange
+			for n := rng.Intn(15); n > 0; n-- {
+				changes = append(changes, ins(tr(nextID, groups[rng.Intn(len(groups))], int64(rng.Intn(20))-1, "")))
+				nextID++
+			}
+			h.run(changes, 1+rng.Intn(5))
+			switch rng.Intn(10) {
+			case 0:
+				h.restart()
+			case 1: // a crash: pushed, never committed, replayed after recovery
+				lost := ins(tr(nextID, groups[0], 100, ""))
+				if err := h.op.Push(0, chunkOf(4, []types.Op{types.Insert}, []types.Row{lost.row})); err != nil {
+					t.Fatal(err)
+				}
+				h.restart()
+				h.run(epochOf(lost), 1)
+				nextID++
+			}
+		}
+		perGroup := map[string]int64{}
+		it := h.store.NewIter(topnTable, []byte{topnInput}, []byte{topnInput + 1})
+		for ok := it.First(); ok; ok = it.Next() {
+			row, err := codec.DecodeRow(it.Value(), topnTypes, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			g := ""
+			if cfg.groupBy != nil {
+				g = row[1].String()
+			}
+			perGroup[g]++
+		}
+		if err := it.Close(); err != nil {
+			t.Fatal(err)
+		}
+		for g, n := range perGroup {
+			if n > cfg.offset+cfg.limit {
+				t.Errorf("%+v: group %q keeps %d input rows, more than offset+limit", cfg, g, n)
+			}
+		}
+	}
+}
+
+// A delete reaching an append-only top-n is a planning error, reported rather than mishandled.
+func TestTopNAppendOnlyRefusesDeletes(t *testing.T) {
+	h := newTopNHarness(t, topnConfig{orderBy: []SortKey{vAsc}, limit: 1, appendOnly: true})
+	h.run(epochOf(ins(tr(1, "a", 1, ""))), 1)
+	if err := h.op.Push(0, chunkOf(4, []types.Op{types.Delete}, []types.Row{tr(1, "a", 1, "")})); err == nil {
+		t.Error("a delete was accepted")
 	}
 }
