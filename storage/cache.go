@@ -27,6 +27,7 @@ type cache struct {
 	used    int64
 	budget  int64
 	acct    account // the server-wide share, see Budget
+	evicted bool    // some entry was evicted: the cache no longer holds every key it was given
 }
 
 type entry struct {
@@ -129,6 +130,7 @@ func (c *cache) evict() {
 		// The last ring element moves into c.hand: look at it next.
 		c.ringRemove(i)
 		c.drop(i)
+		c.evicted = true
 	}
 }
 

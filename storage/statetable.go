@@ -65,6 +65,13 @@ type StateTable struct {
 	keyBuf       []byte
 	hits, misses uint64
 
+	// complete says that every key this StateTable can see is in its cache: the table had no
+	// committed keys when it was created, and since then nothing was evicted or written blind.
+	// A miss is then an absence without asking Pebble, whose negative lookups (a skiplist seek
+	// through the memtables, then the sstables' filters) were a quarter of the CPU of a
+	// DISTINCT aggregation probing for new values.
+	complete bool
+
 	// blind are the epoch's PutBlind writes, their bytes in arena.
 	blind []blindWrite
 	arena []byte
@@ -93,6 +100,7 @@ func NewStateTable(s *Store, t TableID, cacheBytes int64) *StateTable {
 	}
 	st := &StateTable{s: s, t: t, c: newCache(cacheBytes), overlaySorted: true}
 	st.c.acct = newAccount(s.budget, st)
+	st.complete = s.tableEmpty(t)
 	return st
 }
 
@@ -114,6 +122,9 @@ func (st *StateTable) Get(key []byte) ([]byte, bool, error) {
 		return e.val, true, nil
 	}
 	st.misses++
+	if st.complete && !st.c.evicted {
+		return nil, false, nil
+	}
 	st.keyBuf = appendKey(st.keyBuf[:0], st.t, key)
 	v, closer, err := st.s.db.Get(st.keyBuf)
 	if errors.Is(err, pebble.ErrNotFound) {
@@ -157,6 +168,7 @@ func (st *StateTable) Put(key, value []byte) { st.write(key, value, 0) }
 // PutBlind key must not also be written with Put or Delete, or read with Get or Iter, before the
 // next Flush; after the commit it reads from Pebble like any other key.
 func (st *StateTable) PutBlind(key, value []byte) {
+	st.complete = false
 	k := len(st.arena)
 	st.arena = append(st.arena, key...)
 	v := len(st.arena)

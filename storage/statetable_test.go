@@ -492,3 +492,52 @@ func TestStateTableModel(t *testing.T) {
 		})
 	}
 }
+
+// A state table created over an empty table answers misses without Pebble while its cache holds
+// everything it wrote; once it has evicted, or over a table with committed keys, a miss reads
+// Pebble. Either way Get must see every committed key.
+func TestStateTableCompleteCache(t *testing.T) {
+	for _, tc := range []struct {
+		name      string
+		committed bool  // the table has a key before the state table is created
+		budget    int64 // tiny: evicts
+	}{
+		{"empty, roomy", false, 1 << 20},
+		{"empty, evicting", false, 4 << 10},
+		{"committed, roomy", true, 1 << 20},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			s := openTest(t, "")
+			defer s.Close()
+			if tc.committed {
+				commitKV(t, s, 1, "old", "v")
+			}
+			st := NewStateTable(s, 1, tc.budget)
+			const n = 500
+			for i := 0; i < n; i++ {
+				st.Put([]byte(fmt.Sprintf("key-%04d", i)), []byte(strings.Repeat("v", 50)))
+				if i%100 == 99 {
+					b := s.NewBatch()
+					st.Flush(b)
+					mustCommit(t, s, s.CommittedEpoch()+1, b)
+				}
+			}
+			for i := 0; i < n; i++ {
+				if got := stGet(t, st, fmt.Sprintf("key-%04d", i)); len(got) != 50 {
+					t.Fatalf("key-%04d: %s", i, got)
+				}
+			}
+			if got := stGet(t, st, "absent"); got != "<absent>" {
+				t.Fatalf("absent key: %s", got)
+			}
+			if tc.committed {
+				if got := stGet(t, st, "old"); got != "v" {
+					t.Fatalf("committed key: %s", got)
+				}
+			}
+			if complete := st.complete && !st.c.evicted; complete != (!tc.committed && tc.budget > 1<<16) {
+				t.Errorf("complete = %v", complete)
+			}
+		})
+	}
+}

@@ -253,6 +253,13 @@ func (s *Store) Get(t TableID, key []byte) ([]byte, bool, error) {
 	return get(s.db, appendKey(make([]byte, 0, prefixLen+len(key)), t, key))
 }
 
+// tableEmpty reports whether table t has no committed keys (an error counts as not empty).
+func (s *Store) tableEmpty(t TableID) bool {
+	it := s.NewIter(t, nil, nil)
+	has := it.First()
+	return it.Close() == nil && !has
+}
+
 // NewIter iterates the latest committed keys of table t in [lo, hi). The
 // iterator reads a point-in-time view: commits after its creation are not
 // visible to it.
