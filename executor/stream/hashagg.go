@@ -57,6 +57,8 @@ type HashAgg struct {
 
 	// simpleEmitted caches that a simple aggregation's row exists downstream.
 	simpleEmitted bool
+	// appendOnly: see SetAppendOnly.
+	appendOnly bool
 
 	keyBuf  []byte // 0x00 + group key of the current row
 	entBuf  []byte // a keyspace 1+i key
@@ -168,9 +170,12 @@ func (h *HashAgg) shareDistinct() {
 // SetAppendOnly tells the aggregation that its input never retracts (it reads sources or
 // append-only tables through operators that only insert). min and max then keep just their
 // current value, like count and sum, instead of a sorted multiset of every input from which a
-// retracted extreme is re-derived: no state read per input row. Call it before the first Push,
-// and for the same plan every time (the state layout follows it).
+// retracted extreme is re-derived: no state read per input row. A DISTINCT aggregate's entry
+// stops counting at 1: with no retraction to come, a value seen again changes nothing, and is
+// not written again (q16 wrote two entries per bid). Call it before the first Push, and for the
+// same plan every time (the state layout follows it).
 func (h *HashAgg) SetAppendOnly() {
+	h.appendOnly = true
 	for i := range h.aggs {
 		if h.aggs[i].kind == kindExtreme {
 			h.aggs[i].kind = kindPlain

@@ -48,6 +48,8 @@ type aggRig struct {
 	epoch   uint64
 	// view maps the group-by text to the whole output row's text.
 	view map[string]string
+	// appendOnly makes reopen call SetAppendOnly: the test pushes only inserts.
+	appendOnly bool
 }
 
 func newAggRig(t testing.TB, cacheBytes int64, inTypes []types.Type, groupBy []int, calls []AggCall) *aggRig {
@@ -70,6 +72,9 @@ func (r *aggRig) reopen() {
 	h, err := NewHashAgg(r.env, r.table, r.inTypes, r.groupBy, r.calls, Output{Op: r.out})
 	if err != nil {
 		r.t.Fatal(err)
+	}
+	if r.appendOnly {
+		h.SetAppendOnly()
 	}
 	r.h = h
 }

@@ -11,7 +11,9 @@ import (
 
 // TestHashAggRandom maintains a view through random inserts, deletes and updates over a few
 // groups, with restarts and a tiny cache (so state is read back from Pebble), and compares it each
-// epoch with a from-scratch computation by fresh AggStates.
+// epoch with a from-scratch computation by fresh AggStates. The append-only runs insert only, into
+// an aggregation told so, with a tiny cache and with one that never evicts (whose misses are
+// answered without Pebble until the first restart).
 func TestHashAggRandom(t *testing.T) {
 	i64, str, boo := types.Int64, types.Varchar, types.Bool
 	// Columns: k, v, s, f, d (a string_agg delimiter).
@@ -45,61 +47,75 @@ func TestHashAggRandom(t *testing.T) {
 		call("count", true, 3, nil, 2),
 		call("sum", true, 3, nil, 1),
 	}
-	for _, groupBy := range [][]int{{0}, nil} {
-		for seed := uint64(1); seed <= 3; seed++ {
-			t.Run(fmt.Sprintf("groupBy=%v/seed=%d", groupBy, seed), func(t *testing.T) {
-				rng := rand.New(rand.NewPCG(seed, 99))
-				rig := newAggRig(t, 2048, inTypes, groupBy, calls)
-				var live []types.Row
-				pick := func(n int) types.Datum { return agNullable(rng, n) }
-				newRow := func() types.Row {
-					k, v, s := pick(3), pick(7), pick(3)
-					if !v.IsNull() {
-						v = agI(v.Int() - 3)
-					}
-					if !s.IsNull() {
-						s = agS(string(rune('a' + s.Int())))
-					}
-					f := pick(2)
-					if !f.IsNull() {
-						f = agB(f.Int() == 1)
-					}
-					return agRow(k, v, s, f, agS([]string{",", ";"}[rng.IntN(2)]))
+	type mode struct {
+		appendOnly bool
+		cache      int64
+	}
+	for _, m := range []mode{{false, 2048}, {true, 2048}, {true, 64 << 20}} {
+		for _, groupBy := range [][]int{{0}, nil} {
+			for seed := uint64(1); seed <= 3; seed++ {
+				t.Run(fmt.Sprintf("appendOnly=%v/cache=%d/groupBy=%v/seed=%d", m.appendOnly, m.cache, groupBy, seed), func(t *testing.T) {
+					randomAggRun(t, seed, m.appendOnly, m.cache, inTypes, groupBy, calls)
+				})
+			}
+		}
+	}
+}
+
+func randomAggRun(t *testing.T, seed uint64, appendOnly bool, cache int64, inTypes []types.Type, groupBy []int, calls []AggCall) {
+	rng := rand.New(rand.NewPCG(seed, 99))
+	rig := newAggRig(t, cache, inTypes, groupBy, calls)
+	if appendOnly {
+		rig.appendOnly = true
+		rig.reopen()
+	}
+	var live []types.Row
+	pick := func(n int) types.Datum { return agNullable(rng, n) }
+	newRow := func() types.Row {
+		k, v, s := pick(3), pick(7), pick(3)
+		if !v.IsNull() {
+			v = agI(v.Int() - 3)
+		}
+		if !s.IsNull() {
+			s = agS(string(rune('a' + s.Int())))
+		}
+		f := pick(2)
+		if !f.IsNull() {
+			f = agB(f.Int() == 1)
+		}
+		return agRow(k, v, s, f, agS([]string{",", ";"}[rng.IntN(2)]))
+	}
+	for epoch := 1; epoch <= 150; epoch++ {
+		if epoch%7 == 0 {
+			rig.reopen()
+		}
+		for range rng.IntN(3) {
+			var ops []types.Op
+			var rows []types.Row
+			for range rng.IntN(12) {
+				switch x := rng.IntN(10); {
+				case x < 5 || len(live) == 0 || appendOnly:
+					r := newRow()
+					live = append(live, r)
+					ops, rows = append(ops, types.Insert), append(rows, r)
+				case x < 8:
+					j := rng.IntN(len(live))
+					ops, rows = append(ops, types.Delete), append(rows, live[j])
+					live = slices.Delete(live, j, j+1)
+				default:
+					j := rng.IntN(len(live))
+					r := newRow()
+					ops = append(ops, types.UpdateDelete, types.UpdateInsert)
+					rows = append(rows, live[j], r)
+					live[j] = r
 				}
-				for epoch := 1; epoch <= 150; epoch++ {
-					if epoch%7 == 0 {
-						rig.reopen()
-					}
-					for range rng.IntN(3) {
-						var ops []types.Op
-						var rows []types.Row
-						for range rng.IntN(12) {
-							switch x := rng.IntN(10); {
-							case x < 5 || len(live) == 0:
-								r := newRow()
-								live = append(live, r)
-								ops, rows = append(ops, types.Insert), append(rows, r)
-							case x < 8:
-								j := rng.IntN(len(live))
-								ops, rows = append(ops, types.Delete), append(rows, live[j])
-								live = slices.Delete(live, j, j+1)
-							default:
-								j := rng.IntN(len(live))
-								r := newRow()
-								ops = append(ops, types.UpdateDelete, types.UpdateInsert)
-								rows = append(rows, live[j], r)
-								live[j] = r
-							}
-						}
-						rig.push(ops, rows)
-					}
-					rig.flush()
-					want := agReference(t, live, groupBy, calls)
-					if got := rig.rows(); !slices.Equal(got, want) {
-						t.Fatalf("epoch %d: view\n  %q\nwant\n  %q", epoch, got, want)
-					}
-				}
-			})
+			}
+			rig.push(ops, rows)
+		}
+		rig.flush()
+		want := agReference(t, live, groupBy, calls)
+		if got := rig.rows(); !slices.Equal(got, want) {
+			t.Fatalf("epoch %d: view\n  %q\nwant\n  %q", epoch, got, want)
 		}
 	}
 }

@@ -73,6 +73,9 @@ func (h *HashAgg) bumpSlot(key []byte, slot, slots int, sign int64) (int64, erro
 		counts = append(counts, n)
 	}
 	h.counts = counts
+	if h.appendOnly && sign > 0 && counts[slot] > 0 {
+		return counts[slot] + 1, nil // seen before: nothing to change (see SetAppendOnly)
+	}
 	n := counts[slot] + sign
 	if n < 0 {
 		return 0, fmt.Errorf("retraction of an input that was never added")
