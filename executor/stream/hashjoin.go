@@ -213,7 +213,7 @@ func (j *HashJoin) Push(port int, c *types.Chunk) error {
 // them is applied: loads read through StateTable.Iter, which sorts the table's pending writes
 // when they arrived out of order, so loading them all before the first write sorts once.
 func (j *HashJoin) prefetch(s int, c *types.Chunk) error {
-	if j.cache.complete {
+	if j.cache.complete[1-s] {
 		return nil // misses read nothing
 	}
 	other := &j.sides[1-s]

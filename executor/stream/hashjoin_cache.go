@@ -21,10 +21,13 @@ import (
 // bucketCache is an LRU of buckets, bounded by an estimate of their memory.
 type bucketCache struct {
 	m map[string]*joinBucket
-	// complete: the cache holds every non-empty bucket, so a miss is an empty bucket and needs no
-	// read. True from an empty state table until the first eviction; it makes a join that starts
-	// empty (a new view's backfill) never read its state while its state fits in memory.
-	complete bool
+	// complete[side]: the cache holds every non-empty bucket of that side, so a miss is an empty
+	// bucket and needs no read. True from an empty state table until the side's first eviction;
+	// it makes a join that starts empty (a new view's backfill) never read its state while its
+	// state fits in memory. Kept per side because the sides differ: q7 joins every bid (a bucket
+	// per price, soon evicted) with the few window maxima, whose buckets stay cached; each bid
+	// probes the maxima for its price, and only an evicted maximum should send that to Pebble.
+	complete [2]bool
 	lru      joinBucket // sentinel: lru.next is the most recently used bucket
 	used     int64
 	budget   int64
@@ -89,8 +92,10 @@ func (c *bucketCache) load(st *storage.StateTable, key []byte, hasDegree bool) (
 		return b, nil
 	}
 	c.misses++
-	if c.complete {
-		return c.insert(&joinBucket{key: string(key), size: bucketOverhead + int64(len(key))}), nil
+	if c.complete[key[0]] {
+		// Empty, and not cached: probes for keys the side does not have (most of q7's) would
+		// fill the cache with empty buckets. A write to the key creates it (forWrite).
+		return &joinBucket{key: string(key)}, nil
 	}
 	b := &joinBucket{key: string(key), size: bucketOverhead + int64(len(key))}
 	c.end = prefixEnd(c.end[:0], key)
@@ -121,7 +126,7 @@ func (c *bucketCache) load(st *storage.StateTable, key []byte, hasDegree bool) (
 // bucket is not cached and the write need not be reflected. A complete cache must learn of
 // every non-empty bucket, so it creates the bucket.
 func (c *bucketCache) forWrite(key []byte) *joinBucket {
-	if b := c.get(key); b != nil || !c.complete {
+	if b := c.get(key); b != nil || !c.complete[key[0]] {
 		return b
 	}
 	return c.insert(&joinBucket{key: string(key), size: bucketOverhead + int64(len(key))})
@@ -138,7 +143,8 @@ func (c *bucketCache) insert(b *joinBucket) *joinBucket {
 // checkEmpty makes the cache complete if st holds no rows.
 func (c *bucketCache) checkEmpty(st *storage.StateTable) error {
 	it := st.Iter(nil, nil)
-	c.complete = !it.First()
+	empty := !it.First()
+	c.complete = [2]bool{empty, empty}
 	if err := it.Close(); err != nil {
 		return fmt.Errorf("read state: %w", err)
 	}
@@ -169,7 +175,7 @@ func (c *bucketCache) shrink(keep *joinBucket) {
 		c.unlink(b)
 		delete(c.m, b.key)
 		c.used -= b.size
-		c.complete = false
+		c.complete[b.key[0]] = false
 	}
 }
 
