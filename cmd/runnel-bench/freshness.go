@@ -14,10 +14,11 @@ import (
 	"github.com/runnel-db/runnel/connector/nexmark"
 )
 
-// freshnessConfig is the steady-input run: rate events/s for a duration, barriers every 50 ms.
+// freshnessConfig is the steady-input run: rate events/s for a duration, a barrier every barrier.
 type freshnessConfig struct {
 	rate     int64
 	duration time.Duration
+	barrier  time.Duration
 	warmup   time.Duration // events produced this early are left out: the view is still starting
 }
 
@@ -45,7 +46,7 @@ func (c *config) freshness(ctx context.Context, q Query, fc freshnessConfig) (p5
 	if err := b.createTopics(ctx, prefix, 1); err != nil {
 		return 0, 0, "", err
 	}
-	args := append([]string{"--barrier-interval", "50ms"}, c.serverArgs...)
+	args := append([]string{"--barrier-interval", fc.barrier.String()}, c.serverArgs...)
 	srv, err := startServer(ctx, c.bin, args...)
 	if err != nil {
 		return 0, 0, "", err

@@ -36,6 +36,7 @@ func run() error {
 		profile   = flag.Bool("profile", false, "also take a CPU profile of the server per run, into <out>/profiles")
 		freshRate = flag.Int64("fresh-rate", 50_000, "events/s of the freshness run (kafka path); 0 skips it")
 		freshDur  = flag.Duration("fresh-duration", 10*time.Second, "how long the freshness run produces")
+		freshBar  = flag.Duration("fresh-barrier", 20*time.Millisecond, "the server's barrier interval in the freshness run")
 		timeout   = flag.Duration("timeout", time.Minute, "give up on a run after this long")
 		splits    = flag.Int("splits", 2, "nexmark.split.num and Kafka partitions per table")
 		extra     = flag.String("server-args", "", "extra flags for `runnel serve`, space-separated")
@@ -88,12 +89,13 @@ func run() error {
 			}
 			row := c.measure(ctx, q, path)
 			if path == "kafka" && row.Status == "ok" && *freshRate > 0 {
-				fc := freshnessConfig{rate: *freshRate, duration: *freshDur, warmup: time.Second}
+				fc := freshnessConfig{rate: *freshRate, duration: *freshDur, barrier: *freshBar, warmup: time.Second}
 				p50, p99, note, err := c.freshness(ctx, q, fc)
 				if err != nil {
 					row.FreshNote = "error: " + err.Error()
 				} else {
 					row.FreshP50Ms, row.FreshP99Ms, row.FreshNote, row.FreshnessRate = p50, p99, note, *freshRate
+					row.FreshBarrierMs = float64(freshBar.Microseconds()) / 1000
 				}
 			}
 			if c.profileDir != "" && row.Status == "ok" {

@@ -27,6 +27,8 @@ type Row struct {
 	Status        string  `json:"status"` // ok, unsupported: ..., timeout: ..., error: ...
 	CPUProfile    string  `json:"cpu_profile,omitempty"`
 	FreshnessRate int64   `json:"freshness_rate,omitempty"`
+	// FreshBarrierMs is the barrier interval of the freshness run (50 ms before it was a flag).
+	FreshBarrierMs float64 `json:"freshness_barrier_ms,omitempty"`
 }
 
 // Results is what one harness run writes to bench/results.
