@@ -32,7 +32,7 @@ func (c *config) profile(ctx context.Context, q Query, path string, measured tim
 	start := func() {
 		go func() { done <- fetchProfile(ctx, srv.metricsAddr, seconds, file) }()
 	}
-	if _, err := c.runView(ctx, srv, q, path, ExpectedRecords(q.Tables, c.events), start); err != nil {
+	if _, err := c.runView(ctx, srv, q, path, ExpectedRecords(q.Scans, c.events), start); err != nil {
 		return "", err
 	}
 	return file, <-done

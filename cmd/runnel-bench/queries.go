@@ -16,6 +16,10 @@ type Query struct {
 	Name       string   // q5
 	Statements []string // setup (CREATE FUNCTION ...) first, the measured CREATE MATERIALIZED VIEW last
 	Tables     []string // person, auction, bid: the sources whose records the view will consume
+	// Scans names the source of every scan in the view, a table as often as it is read (q5 and
+	// q7 read bid twice). Each scan has a reader of its own, and each reader counts its records
+	// in runnel_source_records_total: the harness waits for all of them.
+	Scans []string
 }
 
 // LoadQueries reads dir/<name>.sql for every name, in the order given.
@@ -67,11 +71,11 @@ func ParseQuery(name, text string) (Query, error) {
 	if !mvRE.MatchString(last) {
 		return Query{}, fmt.Errorf("the last statement must be CREATE MATERIALIZED VIEW, got %.40q", last)
 	}
-	tables := ReadTables(last)
+	tables, scans := ReadTables(last), ReadScans(last)
 	if len(tables) == 0 {
 		return Query{}, fmt.Errorf("reads none of person, auction, bid")
 	}
-	return Query{Name: name, Statements: stmts, Tables: tables}, nil
+	return Query{Name: name, Statements: stmts, Tables: tables, Scans: scans}, nil
 }
 
 var mvRE = regexp.MustCompile(`(?is)^\s*create\s+materialized\s+view\b`)
@@ -95,6 +99,24 @@ func ReadTables(sql string) []string {
 	var out []string
 	for _, t := range tableTypes {
 		if seen[t] {
+			out = append(out, t)
+		}
+	}
+	return out
+}
+
+// ReadScans returns the Nexmark table of every FROM or JOIN item of a view definition, in
+// person, auction, bid order, a table once per time it is read.
+func ReadScans(sql string) []string {
+	count := map[string]int{}
+	for _, re := range []*regexp.Regexp{fromRE, commaRE} {
+		for _, m := range re.FindAllStringSubmatch(stripComments(sql), -1) {
+			count[strings.ToLower(m[1])]++
+		}
+	}
+	var out []string
+	for _, t := range tableTypes {
+		for range count[t] {
 			out = append(out, t)
 		}
 	}

@@ -59,9 +59,17 @@ func TestLoadQueries(t *testing.T) {
 		"q0": {"bid"}, "q3": {"person", "auction"}, "q4": {"auction", "bid"}, "q5": {"bid"},
 		"q7": {"bid"}, "q8": {"person", "auction"}, "q9": {"auction", "bid"}, "q20": {"auction", "bid"},
 	}
+	wantScans := map[string][]string{
+		"q0": {"bid"}, "q4": {"auction", "bid"}, "q5": {"bid", "bid"}, "q7": {"bid", "bid"}, "q9": {"auction", "bid"},
+	}
 	for _, q := range qs {
 		if w, ok := want[q.Name]; ok && !slices.Equal(q.Tables, w) {
 			t.Errorf("%s reads %v, want %v", q.Name, q.Tables, w)
+		}
+		// Two scans of bid are two readers, each delivering every bid: waiting for one bid count
+		// stopped the clock with each half done, and reported q5 and q7 twice as fast as they were.
+		if w, ok := wantScans[q.Name]; ok && !slices.Equal(q.Scans, w) {
+			t.Errorf("%s scans %v, want %v", q.Name, q.Scans, w)
 		}
 		if q.Name == "q14" && len(q.Statements) != 2 {
 			t.Errorf("q14 has %d statements, want CREATE FUNCTION and the view", len(q.Statements))

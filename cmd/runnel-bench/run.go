@@ -43,7 +43,7 @@ func (c *config) createSources(ctx context.Context, conn *pgx.Conn, path string)
 // measure runs q over path on a fresh server: events/s is N over the time from CREATE MATERIALIZED
 // VIEW to the moment every record of the view's sources has been read and a FLUSH committed it.
 func (c *config) measure(ctx context.Context, q Query, path string) Row {
-	row := Row{Query: q.Name, Path: path, Events: c.events, Records: ExpectedRecords(q.Tables, c.events)}
+	row := Row{Query: q.Name, Path: path, Events: c.events, Records: ExpectedRecords(q.Scans, c.events)}
 	srv, err := startServer(ctx, c.bin, c.serverArgs...)
 	if err != nil {
 		row.Status = "error: " + err.Error()

@@ -36,7 +36,8 @@ func TableEvents(table string, n int64) int64 {
 	return n/denom*prop + min(max(n%denom-offset, 0), prop)
 }
 
-// ExpectedRecords is what the sources of tables deliver for n events in total.
+// ExpectedRecords is what the sources of tables deliver for n events in total, a table counted once
+// per reader (see Query.Scans).
 func ExpectedRecords(tables []string, n int64) int64 {
 	var sum int64
 	for _, t := range tables {
