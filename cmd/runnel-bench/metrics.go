@@ -75,8 +75,8 @@ func parseLabels(s string) map[string]string {
 	return out
 }
 
-// sourceRecords is the server's runnel_source_records_total summed over the sources of tables.
-func sourceRecords(ctx context.Context, metricsAddr string, tables []string) (int64, error) {
+// viewRowsIn is the server's runnel_view_rows_in_total of view: the rows its scans took in.
+func viewRowsIn(ctx context.Context, metricsAddr string, view string) (int64, error) {
 	req, err := http.NewRequestWithContext(ctx, "GET", "http://"+metricsAddr+"/metrics", nil)
 	if err != nil {
 		return 0, err
@@ -86,6 +86,6 @@ func sourceRecords(ctx context.Context, metricsAddr string, tables []string) (in
 		return 0, err
 	}
 	defer resp.Body.Close()
-	v, err := SumCounter(resp.Body, "runnel_source_records_total", "source", tables)
+	v, err := SumCounter(resp.Body, "runnel_view_rows_in_total", "view", []string{view})
 	return int64(v), err
 }

@@ -17,9 +17,11 @@ type Query struct {
 	Statements []string // setup (CREATE FUNCTION ...) first, the measured CREATE MATERIALIZED VIEW last
 	Tables     []string // person, auction, bid: the sources whose records the view will consume
 	// Scans names the source of every scan in the view, a table as often as it is read (q5 and
-	// q7 read bid twice). Each scan has a reader of its own, and each reader counts its records
-	// in runnel_source_records_total: the harness waits for all of them.
+	// q7 read bid twice). Each scan's rows enter the view through an ingress of its own, counted
+	// in runnel_view_rows_in_total, whether or not the scans share a reader: the harness waits
+	// for them all.
 	Scans []string
+	View  string // the measured view's name, whose runnel_view_rows_in_total counts every scan
 }
 
 // LoadQueries reads dir/<name>.sql for every name, in the order given.
@@ -75,10 +77,17 @@ func ParseQuery(name, text string) (Query, error) {
 	if len(tables) == 0 {
 		return Query{}, fmt.Errorf("reads none of person, auction, bid")
 	}
-	return Query{Name: name, Statements: stmts, Tables: tables, Scans: scans}, nil
+	view := ""
+	if m := mvNameRE.FindStringSubmatch(last); m != nil {
+		view = strings.ToLower(m[1])
+	}
+	return Query{Name: name, Statements: stmts, Tables: tables, Scans: scans, View: view}, nil
 }
 
-var mvRE = regexp.MustCompile(`(?is)^\s*create\s+materialized\s+view\b`)
+var (
+	mvRE     = regexp.MustCompile(`(?is)^\s*create\s+materialized\s+view\b`)
+	mvNameRE = regexp.MustCompile(`(?is)^\s*create\s+materialized\s+view\s+(?:if\s+not\s+exists\s+)?"?(\w+)`)
+)
 
 // A Nexmark table appears in a query after FROM or JOIN (perhaps inside HOP( or TUMBLE( ), or
 // after the comma of a comma join. Column names (bid.auction, B.auction) never follow those.

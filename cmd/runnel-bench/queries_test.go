@@ -71,6 +71,9 @@ func TestLoadQueries(t *testing.T) {
 		if w, ok := wantScans[q.Name]; ok && !slices.Equal(q.Scans, w) {
 			t.Errorf("%s scans %v, want %v", q.Name, q.Scans, w)
 		}
+		if !strings.HasSuffix(q.View, q.Name) { // nexmark_q5; q19's file names its view q19
+			t.Errorf("%s measures view %q", q.Name, q.View)
+		}
 		if q.Name == "q14" && len(q.Statements) != 2 {
 			t.Errorf("q14 has %d statements, want CREATE FUNCTION and the view", len(q.Statements))
 		}

@@ -92,7 +92,7 @@ func (c *config) runView(ctx context.Context, srv *server, q Query, path string,
 		atStart()
 	}
 	deadline := start.Add(c.timeout)
-	if err := waitRecords(ctx, srv, q.Tables, want, deadline); err != nil {
+	if err := waitRecords(ctx, srv, q, want, deadline); err != nil {
 		return time.Since(start), err
 	}
 	// Reading every record is not the end: a slow view may still be working through what its
@@ -108,8 +108,10 @@ func (c *config) runView(ctx context.Context, srv *server, q Query, path string,
 	return time.Since(start), nil
 }
 
-// waitRecords polls /metrics until the sources of tables have delivered want records.
-func waitRecords(ctx context.Context, srv *server, tables []string, want int64, deadline time.Time) error {
+// waitRecords polls /metrics until want rows entered q's view from its scans. Counting what the
+// sources read instead stopped the clock early for a view that scans a source twice with two
+// readers (each counted half) and would never stop for one whose scans share a reader.
+func waitRecords(ctx context.Context, srv *server, q Query, want int64, deadline time.Time) error {
 	var got int64
 	for {
 		select {
@@ -117,7 +119,7 @@ func waitRecords(ctx context.Context, srv *server, tables []string, want int64, 
 			return fmt.Errorf("server exited after %d of %d records", got, want)
 		default:
 		}
-		n, err := sourceRecords(ctx, srv.metricsAddr, tables)
+		n, err := viewRowsIn(ctx, srv.metricsAddr, q.View)
 		if err != nil {
 			return err
 		}
