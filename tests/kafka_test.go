@@ -583,6 +583,9 @@ func TestKafkaKillRecovery(t *testing.T) {
 	// A view keyed by the source's row ids: a record read again after a kill must not take the id
 	// of a committed row (overwriting it) nor keep its lost one beside a new one.
 	k.exec(`CREATE MATERIALIZED VIEW numbered_rows AS SELECT seq FROM numbered`)
+	// Two scans of one source share its reader: both must see every record once, kills or not.
+	k.exec(`CREATE MATERIALIZED VIEW numbered_twice AS
+		SELECT count(*) AS c, sum(seq) AS s FROM (SELECT seq FROM numbered UNION ALL SELECT seq FROM numbered) u`)
 	// A stored connector table and a view over it: its reader commits offsets with the table.
 	k.exec(`CREATE TABLE numbered_t (seq bigint, g int) ` + k.with(topic) + ` FORMAT PLAIN ENCODE JSON`)
 	k.exec(`CREATE MATERIALIZED VIEW t_total AS SELECT count(*) AS c, sum(seq) AS s FROM numbered_t`)
@@ -630,6 +633,7 @@ func TestKafkaKillRecovery(t *testing.T) {
 	k.waitRows(`SELECT * FROM t_total`, fmt.Sprintf("%d %d", n, total))
 	k.waitRows(`SELECT count(*), count(DISTINCT seq), sum(seq) FROM numbered_t`, fmt.Sprintf("%d %d %d", n, n, total))
 	k.waitRows(`SELECT count(*), count(DISTINCT seq), sum(seq) FROM numbered_rows`, fmt.Sprintf("%d %d %d", n, n, total))
+	k.waitRows(`SELECT * FROM numbered_twice`, fmt.Sprintf("%d %d", 2*n, 2*total))
 	// And it stays so: nothing replayed late.
 	k.settle(`SELECT * FROM distinct_seq`, fmt.Sprintf("%d %d", n, n))
 }

@@ -54,7 +54,10 @@ type SourceReader struct {
 	// Barriers is the channel the coordinator injects into; Out is the actor input it feeds.
 	Barriers <-chan Message
 	Out      chan<- Message
-	Log      *slog.Logger
+	// More are further actor inputs fed the same chunks and barriers: other scans of the source
+	// in the same view. Only Out carries the offsets, which commit once.
+	More []chan<- Message
+	Log  *slog.Logger
 	// Metrics, when set, receives the event times of each epoch's records.
 	Metrics *metrics.View
 }
@@ -115,12 +118,19 @@ func (s *SourceReader) Run() {
 			s.Metrics.Stage(b.Epoch, newest)
 			newest = 0
 			s.Out <- Message{Barrier: b, Writes: writes}
+			for _, o := range s.More {
+				o <- Message{Barrier: b}
+			}
 			if b.Stops(s.JobID) {
 				return
 			}
 		case sb := <-in:
 			if sb.Chunk != nil && sb.Chunk.Len() > 0 {
+				// Shared, not copied: operators treat input chunks as read-only, as with Fanout.
 				s.Out <- Message{Chunk: sb.Chunk}
+				for _, o := range s.More {
+					o <- Message{Chunk: sb.Chunk}
+				}
 			}
 			for p, off := range sb.Next {
 				dirty[p] = off
