@@ -65,12 +65,13 @@ type StateTable struct {
 	keyBuf       []byte
 	hits, misses uint64
 
-	// complete says that every key this StateTable can see is in its cache: the table had no
-	// committed keys when it was created, and since then nothing was evicted or written blind.
-	// A miss is then an absence without asking Pebble, whose negative lookups (a skiplist seek
-	// through the memtables, then the sstables' filters) were a quarter of the CPU of a
-	// DISTINCT aggregation probing for new values.
-	complete bool
+	// startedEmpty: the table had no committed keys when this StateTable was created. Until the
+	// cache first evicts (or a write goes around it, blind), every key the table can see is then
+	// in the cache, and a miss is an absence without asking Pebble, whose negative lookups (a
+	// skiplist seek through the memtables, then the sstables' filters) were a quarter of the CPU
+	// of a DISTINCT aggregation probing for new values.
+	startedEmpty bool
+	wroteBlind   bool
 
 	// blind are the epoch's PutBlind writes, their bytes in arena.
 	blind []blindWrite
@@ -100,9 +101,15 @@ func NewStateTable(s *Store, t TableID, cacheBytes int64) *StateTable {
 	}
 	st := &StateTable{s: s, t: t, c: newCache(cacheBytes), overlaySorted: true}
 	st.c.acct = newAccount(s.budget, st)
-	st.complete = s.tableEmpty(t)
+	st.startedEmpty = s.tableEmpty(t)
 	return st
 }
+
+// StartedEmpty reports whether the table had no committed keys when the StateTable was created.
+func (st *StateTable) StartedEmpty() bool { return st.startedEmpty }
+
+// complete reports whether the cache holds every key the table can see (see startedEmpty).
+func (st *StateTable) complete() bool { return st.startedEmpty && !st.c.evicted && !st.wroteBlind }
 
 // Table is the table id the state lives in.
 func (st *StateTable) Table() TableID { return st.t }
@@ -122,7 +129,7 @@ func (st *StateTable) Get(key []byte) ([]byte, bool, error) {
 		return e.val, true, nil
 	}
 	st.misses++
-	if st.complete && !st.c.evicted {
+	if st.complete() {
 		return nil, false, nil
 	}
 	st.keyBuf = appendKey(st.keyBuf[:0], st.t, key)
@@ -168,7 +175,7 @@ func (st *StateTable) Put(key, value []byte) { st.write(key, value, 0) }
 // PutBlind key must not also be written with Put or Delete, or read with Get or Iter, before the
 // next Flush; after the commit it reads from Pebble like any other key.
 func (st *StateTable) PutBlind(key, value []byte) {
-	st.complete = false
+	st.wroteBlind = true
 	k := len(st.arena)
 	st.arena = append(st.arena, key...)
 	v := len(st.arena)

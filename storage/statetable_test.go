@@ -535,7 +535,7 @@ func TestStateTableCompleteCache(t *testing.T) {
 					t.Fatalf("committed key: %s", got)
 				}
 			}
-			if complete := st.complete && !st.c.evicted; complete != (!tc.committed && tc.budget > 1<<16) {
+			if complete := st.complete(); complete != (!tc.committed && tc.budget > 1<<16) {
 				t.Errorf("complete = %v", complete)
 			}
 		})

@@ -161,9 +161,7 @@ func NewHashJoin(env *Env, table storage.TableID, kind JoinKind,
 	if cond != nil {
 		j.cond = expr.Clone(cond)
 	}
-	if err := j.cache.checkEmpty(j.st); err != nil {
-		return nil, fmt.Errorf("hash join: %w", err)
-	}
+	j.cache.startComplete(j.st)
 	l, r := &j.sides[0], &j.sides[1]
 	l.outer = kind == LeftOuter || kind == FullOuter
 	r.outer = kind == RightOuter || kind == FullOuter

@@ -140,15 +140,10 @@ func (c *bucketCache) insert(b *joinBucket) *joinBucket {
 	return b
 }
 
-// checkEmpty makes the cache complete if st holds no rows.
-func (c *bucketCache) checkEmpty(st *storage.StateTable) error {
-	it := st.Iter(nil, nil)
-	empty := !it.First()
+// startComplete makes the cache complete if st had no rows when it was created.
+func (c *bucketCache) startComplete(st *storage.StateTable) {
+	empty := st.StartedEmpty()
 	c.complete = [2]bool{empty, empty}
-	if err := it.Close(); err != nil {
-		return fmt.Errorf("read state: %w", err)
-	}
-	return nil
 }
 
 // resized accounts for a change of delta bytes in a cached bucket.

@@ -34,9 +34,7 @@ func TestBucketCacheGrowingBucketsEvict(t *testing.T) {
 func TestBucketCacheCompletePerSide(t *testing.T) {
 	st := storage.NewStateTable(testStore(t, t.TempDir()), 4200, 1<<20)
 	c := newBucketCache(2<<10, nil)
-	if err := c.checkEmpty(st); err != nil {
-		t.Fatal(err)
-	}
+	c.startComplete(st)
 	for k := 0; k < 50; k++ {
 		bucket := []byte(fmt.Sprintf("\x01k%03d", k))
 		key := append(bucket, "pk"...)

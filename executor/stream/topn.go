@@ -179,6 +179,12 @@ func (t *TopN) appendRowKey(buf []byte, tag byte, r types.Row) ([]byte, int) {
 	return t.appendPK(buf, r), glen
 }
 
+// stateKey sets t.keyBuf to tag + group + k (an order+pk key) and returns it.
+func (t *TopN) stateKey(tag byte, group string, k []byte) []byte {
+	t.keyBuf = append(append(append(t.keyBuf[:0], tag), group...), k...)
+	return t.keyBuf
+}
+
 func (t *TopN) appendPK(buf []byte, r types.Row) []byte {
 	for _, c := range t.pk {
 		buf = codec.AppendKey(buf, r[c], false)

@@ -17,8 +17,7 @@ import (
 // one state row per auction instead of every bid joined with its auction. Without an offset the
 // kept rows are the emitted window itself, and the input keyspace is not used at all: a touched
 // group costs one read of its window, which is also what the epoch's output is diffed against.
-// Call it before the
-// first Push, and for the same plan every time (the state layout follows it).
+// Call it before the first Push, and for the same plan every time (the state layout follows it).
 //
 // Past appendOnlyMaxKeep rows per group it does nothing: every group an epoch touches has its
 // kept rows loaded, and for a large window that costs more than writing each input row.
@@ -87,10 +86,7 @@ func (t *TopN) flushKept(group string) (old, cur []windowRow) {
 	if t.offset == 0 {
 		return g.orig, g.rows
 	}
-	key := func(k []byte) []byte {
-		t.keyBuf = append(append(append(t.keyBuf[:0], topnInput), group...), k...)
-		return t.keyBuf
-	}
+	key := func(k []byte) []byte { return t.stateKey(topnInput, group, k) }
 	for _, o := range g.orig {
 		if !slices.ContainsFunc(g.rows, func(r windowRow) bool { return bytes.Equal(r.key, o.key) }) {
 			t.st.Delete(key(o.key))

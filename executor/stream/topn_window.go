@@ -79,10 +79,7 @@ func (t *TopN) diff(group []byte, old, cur []windowRow, w *changeWriter) error {
 			matched[i] = true
 		}
 	}
-	key := func(k []byte) []byte {
-		t.keyBuf = append(append(append(t.keyBuf[:0], topnEmitted), group...), k...)
-		return t.keyBuf
-	}
+	key := func(k []byte) []byte { return t.stateKey(topnEmitted, string(group), k) }
 	for i, r := range old {
 		if !matched[i] {
 			if err := w.add(types.Delete, t.outRow(r.row, i)); err != nil {
